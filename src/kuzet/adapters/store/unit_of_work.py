@@ -1,0 +1,78 @@
+"""Unit of work: one session, one transaction, all repositories; events go to the outbox in it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kuzet.adapters.bus import codec
+from kuzet.adapters.store.audit_repository import SqlAuditRepository
+from kuzet.adapters.store.repositories import (
+    SqlCameraRepository,
+    SqlDistrictRepository,
+    SqlProcessedEvents,
+    SqlTenantRepository,
+    SqlUnitRepository,
+    SqlUserRepository,
+)
+from kuzet.adapters.store.tables import OutboxRow
+from kuzet.domain.messages import Event
+from kuzet.errors import ConflictError, StoreUnavailableError
+
+
+class SqlUnitOfWork:
+    """``with uow: ...; uow.commit()``; leaving the block without commit rolls everything back."""
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._events: list[Event] = []
+
+    def __enter__(self) -> Self:
+        self.session = self._session_factory()
+        self.cameras = SqlCameraRepository(self.session)
+        self.districts = SqlDistrictRepository(self.session)
+        self.tenants = SqlTenantRepository(self.session)
+        self.users = SqlUserRepository(self.session)
+        self.units = SqlUnitRepository(self.session)
+        self.audit = SqlAuditRepository(self.session)
+        self.processed_events = SqlProcessedEvents(self.session)
+        self._events = []
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def emit(self, event: Event) -> None:
+        """Record an event; it is written to the outbox on commit, in the same transaction."""
+        self._events.append(event)
+
+    def commit(self) -> None:
+        now = datetime.now(UTC)
+        for event in self._events:
+            self.session.add(OutboxRow(
+                event_id=str(event.event_id), event_type=event.type_name(),
+                payload=codec.encode(event).decode(), created_at=now, published_at=None,
+            ))
+        try:
+            self.session.commit()
+        except IntegrityError as exc:
+            self.session.rollback()
+            raise ConflictError(f"the change clashes with stored data: {exc.orig}") from None
+        except OperationalError as exc:
+            self.session.rollback()
+            raise StoreUnavailableError(f"the database refused the change: {exc.orig}") from None
+
+    def rollback(self) -> None:
+        self.session.rollback()
+        self._events = []
+
+    def collect_events(self) -> list[Event]:
+        events, self._events = self._events, []
+        return events

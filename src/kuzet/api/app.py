@@ -1,0 +1,67 @@
+"""The FastAPI application: routers, middleware, error handlers and the background outbox relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from kuzet import __version__
+from kuzet.api.errors import install_error_handlers
+from kuzet.api.metrics import ApiMetrics
+from kuzet.api.routers import audit, auth, cameras, directory, health, users
+from kuzet.bootstrap import Kuzet
+
+log = logging.getLogger(__name__)
+
+ROUTERS = (health.router, auth.router, cameras.router, directory.router, users.router, audit.router)
+PUBLIC_ROUTES = health.PUBLIC_ROUTES | auth.PUBLIC_ROUTES
+
+
+async def _relay_outbox(kuzet: Kuzet, interval_s: float) -> None:
+    while True:
+        try:
+            await kuzet.outbox.publish_pending()
+        except Exception:  # the relay must outlive a bus or database hiccup; it retries next round
+            log.exception("outbox relay failed; retrying in %.1f s", interval_s)
+        await asyncio.sleep(interval_s)
+
+
+async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    if request.url.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def create_app(kuzet: Kuzet, relay_interval_s: float = 0.5) -> FastAPI:
+    """Build the API around a bootstrapped Kuzet; the caller owns ``kuzet`` (and disposes of it)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await kuzet.bus.start()
+        relay = asyncio.create_task(_relay_outbox(kuzet, relay_interval_s))
+        try:
+            yield
+        finally:
+            relay.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay
+            await kuzet.bus.close()
+
+    app = FastAPI(title="Kuzet", version=__version__, lifespan=lifespan, docs_url="/api/docs",
+                  openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.kuzet = kuzet
+    app.state.metrics = metrics = ApiMetrics()
+    app.middleware("http")(_security_headers)
+    app.middleware("http")(metrics.middleware)
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

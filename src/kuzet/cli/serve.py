@@ -1,0 +1,99 @@
+"""``kuzet serve`` and ``kuzet demo``: run the API (the demo first builds a simulated city)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+import typer
+import uvicorn
+from rich.panel import Panel
+
+from kuzet.adapters.store import migrate
+from kuzet.api.app import create_app
+from kuzet.bootstrap import Kuzet
+from kuzet.cli.common import cli_actor, console, wired
+from kuzet.domain.commands import AddUser, ImportSite
+from kuzet.domain.users import Role
+from kuzet.errors import ConfigError
+from kuzet.sim.city import generate_city
+
+
+def _preflight(kuzet: Kuzet) -> None:
+    """Fail before serving, with one clear line, if the schema is old or the bus is unreachable."""
+    current, head = migrate.current_revision(kuzet.engine), migrate.head_revision()
+    if current != head:
+        raise ConfigError(f"the database schema is at {current or 'nothing'}, not {head}: run `kuzet db upgrade`")
+
+    async def touch_bus() -> None:
+        await kuzet.bus.start()
+        await kuzet.bus.close()
+
+    if kuzet.settings.bus_url != "memory://":  # the in-process bus has nothing to reach
+        asyncio.run(touch_bus())
+
+
+def _run(kuzet: Kuzet, host: str, port: int) -> None:
+    uvicorn.run(create_app(kuzet), host=host, port=port, log_level="info", server_header=False)
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default KUZET_HOST)"),
+    port: int | None = typer.Option(None, help="Port (default KUZET_PORT)"),
+) -> None:
+    """Serve the API on the configured store and bus."""
+    with wired() as kuzet:
+        _preflight(kuzet)
+        _run(kuzet, host or kuzet.settings.host, port or kuzet.settings.port)
+
+
+def _ensure_user(kuzet: Kuzet, username: str, role: Role, full_name: str) -> str:
+    """Create the demo user, or give it a fresh password; return the password."""
+    password = secrets.token_urlsafe(12)
+    with kuzet.uow() as uow:
+        exists = uow.users.get(username) is not None
+        if exists:
+            uow.users.set_password_hash(username, kuzet.sign_in.passwords.hash(password))
+            uow.audit.append(cli_actor(reason="demo start").audit("reset_password", f"user:{username}"))
+            uow.commit()
+    if not exists:
+        command = AddUser(username=username, password=password, role=role, full_name=full_name)
+        kuzet.messagebus.handle(command, cli_actor(reason="demo start"))
+    return password
+
+
+def demo(
+    host: str | None = typer.Option(None, help="Address to listen on"),
+    port: int | None = typer.Option(None, help="Port"),
+    seed: int = typer.Option(7, help="Seed of the simulated city"),
+    cameras: int = typer.Option(300, help="Cameras in the simulated city"),
+    units: int = typer.Option(40, help="Patrol units in the simulated city"),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo and exit"),
+) -> None:
+    """Build a simulated city (once), add demo users, and serve the API."""
+    with wired() as kuzet:
+        migrate.upgrade(kuzet.engine)
+        with kuzet.uow() as uow:
+            empty = uow.cameras.count() == 0
+        if empty:
+            with console.status("building the simulated city…"):
+                city = generate_city(seed, cameras, units)
+                command = ImportSite(districts=city.districts, tenants=city.tenants, units=city.units,
+                                     cameras=city.cameras)
+                summary = kuzet.messagebus.handle(command, cli_actor(reason="demo start"))
+            console.print(f"[green]simulated city loaded[/]: {summary}")
+        operator = _ensure_user(kuzet, "operator", Role.OPERATOR, "Demo Operator")
+        admin = _ensure_user(kuzet, "admin", Role.ADMIN, "Demo Administrator")
+        host, port = host or kuzet.settings.host, port or kuzet.settings.port
+        url = f"http://{host}:{port}"
+        console.print(Panel.fit(
+            f"Kuzet demo on the embedded defaults ({kuzet.settings.database_url}, in-process bus)\n\n"
+            f"  API:      {url}/api/health\n  API docs: {url}/api/docs\n\n"
+            f"  operator login: [bold]operator[/] / [bold]{operator}[/]\n"
+            f"  admin login:    [bold]admin[/] / [bold]{admin}[/]\n\n"
+            f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login",
+            title="Kuzet", border_style="green",
+        ))
+        if not no_serve:
+            _preflight(kuzet)
+            _run(kuzet, host, port)

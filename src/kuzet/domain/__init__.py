@@ -1,0 +1,1 @@
+"""Pure domain model: dataclasses, value objects and rules with no I/O and no framework imports."""

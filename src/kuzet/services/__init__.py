@@ -1,0 +1,1 @@
+"""Use cases: command and event handlers. They depend on ports, never on adapters."""
