@@ -17,11 +17,12 @@ from kuzet.adapters.store.outbox import OutboxRelay
 from kuzet.adapters.store.unit_of_work import SqlUnitOfWork
 from kuzet.config.settings import Settings
 from kuzet.domain.commands import AddUser, ImportCameras, ImportSite, RegisterCamera, RemoveCamera
+from kuzet.domain.messages import Command
 from kuzet.domain.offenses import OffenseTaxonomy
 from kuzet.errors import ConfigError
 from kuzet.services import cameras, site, users
 from kuzet.services.audit import AuditTrail
-from kuzet.services.messagebus import MessageBus
+from kuzet.services.messagebus import CommandHandler, MessageBus
 from kuzet.services.ports import EventBus, UnitOfWork
 from kuzet.services.throttle import LoginThrottle
 from kuzet.services.users import SignIn
@@ -65,7 +66,7 @@ def bootstrap(settings: Settings, taxonomy: OffenseTaxonomy | None = None) -> Ku
         return SqlUnitOfWork(session_factory)
 
     passwords = Argon2Passwords()
-    handlers = {
+    handlers: dict[type[Command], CommandHandler] = {
         RegisterCamera: cameras.register_camera,
         ImportCameras: cameras.import_cameras,
         RemoveCamera: cameras.remove_camera,

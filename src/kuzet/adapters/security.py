@@ -56,19 +56,29 @@ class TokenIssuer:
     def issue(self, username: str, role: Role, tenant_id: str | None) -> str:
         now = datetime.now(UTC)
         claims = {
-            "sub": username, "role": role.value, "tenant": tenant_id, "iat": now,
-            "exp": now + self._lifetime, "jti": str(uuid4()), "iss": "kuzet",
+            "sub": username,
+            "role": role.value,
+            "tenant": tenant_id,
+            "iat": now,
+            "exp": now + self._lifetime,
+            "jti": str(uuid4()),
+            "iss": "kuzet",
         }
         return jwt.encode(claims, self._key, algorithm="HS256")
 
     def read(self, token: str) -> TokenClaims:
         try:
             claims = jwt.decode(
-                token, self._key, algorithms=["HS256"], issuer="kuzet",
+                token,
+                self._key,
+                algorithms=["HS256"],
+                issuer="kuzet",
                 options={"require": ["sub", "role", "exp", "iat", "iss"]},
             )
             return TokenClaims(
-                username=str(claims["sub"]), role=Role(claims["role"]), tenant_id=claims.get("tenant"),
+                username=str(claims["sub"]),
+                role=Role(claims["role"]),
+                tenant_id=claims.get("tenant"),
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
             )
         except (jwt.PyJWTError, ValueError) as exc:

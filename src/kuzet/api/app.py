@@ -14,6 +14,7 @@ from kuzet.api.errors import install_error_handlers
 from kuzet.api.metrics import ApiMetrics
 from kuzet.api.routers import audit, auth, cameras, directory, health, users
 from kuzet.bootstrap import Kuzet
+from kuzet.config.settings import Mode
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ async def _relay_outbox(kuzet: Kuzet, interval_s: float) -> None:
         await asyncio.sleep(interval_s)
 
 
-async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
     response = await call_next(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -55,8 +58,16 @@ def create_app(kuzet: Kuzet, relay_interval_s: float = 0.5) -> FastAPI:
                 await relay
             await kuzet.bus.close()
 
-    app = FastAPI(title="Kuzet", version=__version__, lifespan=lifespan, docs_url="/api/docs",
-                  openapi_url="/api/openapi.json", redoc_url=None)
+    # Interactive docs describe the API, no data; production deployments do not advertise them.
+    docs = kuzet.settings.mode is Mode.DEVELOPMENT
+    app = FastAPI(
+        title="Kuzet",
+        version=__version__,
+        lifespan=lifespan,
+        redoc_url=None,
+        docs_url="/api/docs" if docs else None,
+        openapi_url="/api/openapi.json" if docs else None,
+    )
     app.state.kuzet = kuzet
     app.state.metrics = metrics = ApiMetrics()
     app.middleware("http")(_security_headers)

@@ -28,7 +28,8 @@ def get_kuzet(request: Request) -> Kuzet:
 KuzetDep = Annotated[Kuzet, Depends(get_kuzet)]
 
 _UNAUTHENTICATED = HTTPException(
-    status.HTTP_401_UNAUTHORIZED, "sign in first: send 'Authorization: Bearer <token>'",
+    status.HTTP_401_UNAUTHORIZED,
+    "sign in first: send 'Authorization: Bearer <token>'",
     headers={"WWW-Authenticate": "Bearer"},
 )
 
@@ -44,7 +45,8 @@ def get_current_user(kuzet: KuzetDep, token: Annotated[str | None, Depends(oauth
         claims = kuzet.tokens.read(token)
     except InvalidTokenError:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "the access token is invalid or expired; sign in again",
+            status.HTTP_401_UNAUTHORIZED,
+            "the access token is invalid or expired; sign in again",
             headers={"WWW-Authenticate": "Bearer"},
         ) from None
     with kuzet.uow() as uow:
@@ -80,14 +82,18 @@ class Authorize:
 
     def __call__(self, request: Request, user: CurrentUser, kuzet: KuzetDep) -> Principal:
         actor = Actor(
-            name=user.username, tenant_id=user.tenant_id,
+            name=user.username,
+            tenant_id=user.tenant_id,
             reason=request.headers.get(REASON_HEADER, "")[:500],
-            case_number=request.headers.get(CASE_HEADER, "")[:64], source=client_address(request),
+            case_number=request.headers.get(CASE_HEADER, "")[:64],
+            source=client_address(request),
         )
         target = ",".join(f"{k}:{v}" for k, v in sorted(request.path_params.items()))[:255]
         request.state.actor, request.state.action, request.state.target = actor, self.action, target
         if not user.can(self.permission):
-            kuzet.audit.record(actor.audit(self.action, target, AuditOutcome.DENIED, need=self.permission.value))
+            kuzet.audit.record(
+                actor.audit(self.action, target, AuditOutcome.DENIED, need=self.permission.value)
+            )
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, f"your role {user.role.value!r} lacks {self.permission.value!r}"
             )

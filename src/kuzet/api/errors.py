@@ -34,7 +34,9 @@ async def _kuzet_error(request: Request, exc: Exception) -> JSONResponse:
     code = status_for(exc)
     actor: Actor | None = getattr(request.state, "actor", None)
     if actor is not None and code != status.HTTP_503_SERVICE_UNAVAILABLE:
-        entry = actor.audit(request.state.action, request.state.target, AuditOutcome.FAILED, error=str(exc)[:500])
+        entry = actor.audit(
+            request.state.action, request.state.target, AuditOutcome.FAILED, error=str(exc)[:500]
+        )
         request.app.state.kuzet.audit.record(entry)
     return JSONResponse({"detail": str(exc)}, status_code=code)
 

@@ -13,11 +13,16 @@ class ApiMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "kuzet_http_requests", "HTTP requests by route and status", ["method", "route", "status"],
+            "kuzet_http_requests",
+            "HTTP requests by route and status",
+            ["method", "route", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "kuzet_http_request_seconds", "HTTP request duration", ["method", "route"], registry=self.registry,
+            "kuzet_http_request_seconds",
+            "HTTP request duration",
+            ["method", "route"],
+            registry=self.registry,
         )
 
     async def middleware(

@@ -18,8 +18,10 @@ def verify() -> None:
     if report.intact:
         console.print(f"[green]audit chain intact[/]: {report.records_checked} records verified")
         return
-    errors.print(f"[red]audit chain BROKEN[/]: {len(report.problems)} problem(s) in "
-                 f"{report.records_checked} records (head says {report.records_expected})")
+    errors.print(
+        f"[red]audit chain BROKEN[/]: {len(report.problems)} problem(s) in "
+        f"{report.records_checked} records (head says {report.records_expected})"
+    )
     for problem in report.problems:
         errors.print(f"  {problem}")
     raise typer.Exit(1)
@@ -33,6 +35,14 @@ def tail(limit: int = typer.Option(20, help="How many records"), actor: str | No
     table = Table("seq", "at", "actor", "action", "target", "outcome", "reason", "case")
     for r in reversed(records):
         e = r.entry
-        table.add_row(str(r.seq), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.target,
-                      e.outcome.value, e.reason, e.case_number)
+        table.add_row(
+            str(r.seq),
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            e.actor,
+            e.action,
+            e.target,
+            e.outcome.value,
+            e.reason,
+            e.case_number,
+        )
     console.print(table)

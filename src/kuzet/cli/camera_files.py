@@ -11,8 +11,19 @@ from kuzet.config.site import CameraConfig
 from kuzet.domain.cameras import Camera
 from kuzet.errors import ConfigError
 
-CSV_COLUMNS = ("id", "name", "kind", "purpose", "district", "owner_tenant", "lat", "lon", "heading",
-               "stream_url", "sub_stream_url")
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "purpose",
+    "district",
+    "owner_tenant",
+    "lat",
+    "lon",
+    "heading",
+    "stream_url",
+    "sub_stream_url",
+)
 
 
 def read_cameras_csv(path: Path) -> tuple[Camera, ...]:
@@ -22,8 +33,10 @@ def read_cameras_csv(path: Path) -> tuple[Camera, ...]:
             reader = csv.DictReader(handle)
             missing = {"id", "name", "kind", "purpose", "district"} - set(reader.fieldnames or ())
             if missing:
-                raise ConfigError(f"{path}: missing columns {', '.join(sorted(missing))} "
-                                  f"(columns: {', '.join(CSV_COLUMNS)})")
+                raise ConfigError(
+                    f"{path}: missing columns {', '.join(sorted(missing))} "
+                    f"(columns: {', '.join(CSV_COLUMNS)})"
+                )
             unknown = set(reader.fieldnames or ()) - set(CSV_COLUMNS)
             if unknown:
                 raise ConfigError(f"{path}: unknown columns {', '.join(sorted(unknown))}")
@@ -33,8 +46,10 @@ def read_cameras_csv(path: Path) -> tuple[Camera, ...]:
                 try:
                     cameras.append(CameraConfig.model_validate(values).to_domain())
                 except ValidationError as exc:
-                    problems += [f"{path}:{reader.line_num}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                 for e in exc.errors()]
+                    problems += [
+                        f"{path}:{reader.line_num}: {'.'.join(map(str, e['loc']))}: {e['msg']}"
+                        for e in exc.errors()
+                    ]
                 except ValueError as exc:
                     problems.append(f"{path}:{reader.line_num}: {exc}")
     except FileNotFoundError:

@@ -35,8 +35,16 @@ def add(
     """Register one camera."""
     try:
         camera = CameraConfig(
-            id=camera_id, name=name, kind=kind, purpose=purpose, district=district, lat=lat, lon=lon,
-            heading=heading, owner_tenant=tenant, stream_url=stream_url,
+            id=camera_id,
+            name=name,
+            kind=kind,
+            purpose=purpose,
+            district=district,
+            lat=lat,
+            lon=lon,
+            heading=heading,
+            owner_tenant=tenant,
+            stream_url=stream_url,
         ).to_domain()
     except ValueError as exc:
         raise ConfigError(f"camera {camera_id}: {exc}") from None
@@ -79,7 +87,8 @@ def import_cameras(
                 command = ImportSite(
                     districts=tuple(d.to_domain() for d in site.districts),
                     tenants=tuple(t.to_domain() for t in site.tenants),
-                    cameras=tuple(c.to_domain() for c in site.cameras), replace_cameras=replace,
+                    cameras=tuple(c.to_domain() for c in site.cameras),
+                    replace_cameras=replace,
                 )
             else:
                 command = ImportSite(cameras=read_cameras_csv(path), replace_cameras=replace)

@@ -11,7 +11,9 @@ from kuzet.cli.common import errors
 from kuzet.errors import KuzetError
 
 app = typer.Typer(
-    name="kuzet", help="Kuzet: a city police Operational Control Center.", no_args_is_help=True,
+    name="kuzet",
+    help="Kuzet: a city police Operational Control Center.",
+    no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
 app.command("serve")(serve.serve)

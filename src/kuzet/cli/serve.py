@@ -23,7 +23,9 @@ def _preflight(kuzet: Kuzet) -> None:
     """Fail before serving, with one clear line, if the schema is old or the bus is unreachable."""
     current, head = migrate.current_revision(kuzet.engine), migrate.head_revision()
     if current != head:
-        raise ConfigError(f"the database schema is at {current or 'nothing'}, not {head}: run `kuzet db upgrade`")
+        raise ConfigError(
+            f"the database schema is at {current or 'nothing'}, not {head}: run `kuzet db upgrade`"
+        )
 
     async def touch_bus() -> None:
         await kuzet.bus.start()
@@ -78,22 +80,26 @@ def demo(
         if empty:
             with console.status("building the simulated city…"):
                 city = generate_city(seed, cameras, units)
-                command = ImportSite(districts=city.districts, tenants=city.tenants, units=city.units,
-                                     cameras=city.cameras)
+                command = ImportSite(
+                    districts=city.districts, tenants=city.tenants, units=city.units, cameras=city.cameras
+                )
                 summary = kuzet.messagebus.handle(command, cli_actor(reason="demo start"))
             console.print(f"[green]simulated city loaded[/]: {summary}")
         operator = _ensure_user(kuzet, "operator", Role.OPERATOR, "Demo Operator")
         admin = _ensure_user(kuzet, "admin", Role.ADMIN, "Demo Administrator")
         host, port = host or kuzet.settings.host, port or kuzet.settings.port
         url = f"http://{host}:{port}"
-        console.print(Panel.fit(
-            f"Kuzet demo on the embedded defaults ({kuzet.settings.database_url}, in-process bus)\n\n"
-            f"  API:      {url}/api/health\n  API docs: {url}/api/docs\n\n"
-            f"  operator login: [bold]operator[/] / [bold]{operator}[/]\n"
-            f"  admin login:    [bold]admin[/] / [bold]{admin}[/]\n\n"
-            f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login",
-            title="Kuzet", border_style="green",
-        ))
+        console.print(
+            Panel.fit(
+                f"Kuzet demo on the embedded defaults ({kuzet.settings.database_url}, in-process bus)\n\n"
+                f"  API:      {url}/api/health\n  API docs: {url}/api/docs\n\n"
+                f"  operator login: [bold]operator[/] / [bold]{operator}[/]\n"
+                f"  admin login:    [bold]admin[/] / [bold]{admin}[/]\n\n"
+                f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login",
+                title="Kuzet",
+                border_style="green",
+            )
+        )
         if not no_serve:
             _preflight(kuzet)
             _run(kuzet, host, port)

@@ -18,12 +18,20 @@ def add(
     role: Role = typer.Option(..., help="admin, supervisor, operator, analyst, auditor or tenant_viewer"),
     tenant: str | None = typer.Option(None, help="Tenant id (required for tenant_viewer)"),
     full_name: str = typer.Option("", help="Full name"),
-    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
-                                 envvar="KUZET_NEW_PASSWORD", help="At least 10 characters"),
+    password: str = typer.Option(
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="KUZET_NEW_PASSWORD",
+        help="At least 10 characters",
+    ),
 ) -> None:
     """Add a user who can sign in to the API."""
     with wired() as kuzet:
-        command = AddUser(username=username, password=password, role=role, tenant_id=tenant, full_name=full_name)
+        command = AddUser(
+            username=username, password=password, role=role, tenant_id=tenant, full_name=full_name
+        )
         kuzet.messagebus.handle(command, cli_actor())
     console.print(f"[green]added[/] {username} ({role.value})")
 

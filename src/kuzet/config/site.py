@@ -75,9 +75,17 @@ class CameraConfig(_Strict):
     def to_domain(self) -> Camera:
         position = GeoPoint(self.lat, self.lon) if self.lat is not None and self.lon is not None else None
         return Camera(
-            id=self.id, name=self.name, kind=self.kind, purpose=self.purpose, district_id=self.district,
-            owner_tenant_id=self.owner_tenant, position=position, heading_deg=self.heading,
-            stream_url=self.stream_url, sub_stream_url=self.sub_stream_url, enabled=self.enabled,
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            purpose=self.purpose,
+            district_id=self.district,
+            owner_tenant_id=self.owner_tenant,
+            position=position,
+            heading_deg=self.heading,
+            stream_url=self.stream_url,
+            sub_stream_url=self.sub_stream_url,
+            enabled=self.enabled,
         )
 
 
@@ -146,12 +154,10 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 mark = key_node.start_mark
-                raise yaml.MarkedYAMLError(
-                    problem=f"duplicate key {key!r}", problem_mark=mark
-                )
+                raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
@@ -181,13 +187,10 @@ def _duplicates(ids: list[str], section: str) -> list[str]:
     ]
 
 
-def _cross_reference_errors(site: SiteConfig, known_districts: set[str]) -> list[str]:
-    errors = _duplicates([d.id for d in site.districts], "districts")
-    errors += _duplicates([t.id for t in site.tenants], "tenants")
-    errors += _duplicates([c.id for c in site.cameras], "cameras")
+def _camera_errors(site: SiteConfig, known_districts: set[str]) -> list[str]:
+    errors = []
     districts = known_districts | {d.id for d in site.districts}
     tenants = {t.id for t in site.tenants}
-    cameras = {c.id for c in site.cameras}
     for i, cam in enumerate(site.cameras):
         if cam.district not in districts:
             errors.append(f"cameras[{i}].district: unknown district {cam.district!r}")
@@ -197,7 +200,12 @@ def _cross_reference_errors(site: SiteConfig, known_districts: set[str]) -> list
             errors.append(f"cameras[{i}]: give both lat and lon, or neither")
         elif cam.lat is None and not cam.kind.is_mobile:
             errors.append(f"cameras[{i}]: a fixed {cam.kind.value} camera needs lat and lon")
-    zone_keys = set()
+    return errors
+
+
+def _zone_errors(site: SiteConfig) -> list[str]:
+    errors = []
+    cameras = {c.id for c in site.cameras}
     for i, zone in enumerate(site.zones):
         if zone.camera not in cameras:
             errors.append(f"zones[{i}].camera: unknown camera {zone.camera!r}")
@@ -207,16 +215,34 @@ def _cross_reference_errors(site: SiteConfig, known_districts: set[str]) -> list
             errors.append(f"zones[{i}].points: a polygon needs at least 3 points")
         if zone.kind == "line" and len(zone.points) != 2:
             errors.append(f"zones[{i}].points: a line has exactly 2 points")
-        zone_keys.add(zone.id)
-    for i, rule in enumerate(site.rules):
-        if rule.zone not in zone_keys:
-            errors.append(f"rules[{i}].zone: unknown zone {rule.zone!r}")
-    taxonomy_codes = {o.code for o in OffenseTaxonomy.default()}
-    for section in ("legal_articles", "priorities"):
-        for code in getattr(site.offenses, section):
-            if code not in taxonomy_codes:
-                errors.append(f"offenses.{section}.{code}: unknown offense code {code!r}")
+    zones = {z.id for z in site.zones}
+    errors += [
+        f"rules[{i}].zone: unknown zone {rule.zone!r}"
+        for i, rule in enumerate(site.rules)
+        if rule.zone not in zones
+    ]
     return errors
+
+
+def _offense_errors(site: SiteConfig) -> list[str]:
+    codes = {o.code for o in OffenseTaxonomy.default()}
+    return [
+        f"offenses.{section}.{code}: unknown offense code {code!r}"
+        for section in ("legal_articles", "priorities")
+        for code in getattr(site.offenses, section)
+        if code not in codes
+    ]
+
+
+def _cross_reference_errors(site: SiteConfig, known_districts: set[str]) -> list[str]:
+    return [
+        *_duplicates([d.id for d in site.districts], "districts"),
+        *_duplicates([t.id for t in site.tenants], "tenants"),
+        *_duplicates([c.id for c in site.cameras], "cameras"),
+        *_camera_errors(site, known_districts),
+        *_zone_errors(site),
+        *_offense_errors(site),
+    ]
 
 
 def parse_site(text: str, source: str = "<site>", known_districts: set[str] | None = None) -> SiteConfig:

@@ -92,7 +92,9 @@ def verify_chain(records: Iterable[AuditRecord], expected_count: int | None = No
     prev_hash, expected_seq = GENESIS_HASH, 1
     for record in records:
         if record.seq != expected_seq:
-            missing = f"{expected_seq}" if record.seq == expected_seq + 1 else f"{expected_seq}..{record.seq - 1}"
+            missing = (
+                f"{expected_seq}" if record.seq == expected_seq + 1 else f"{expected_seq}..{record.seq - 1}"
+            )
             problems.append(ChainProblem(expected_seq, f"missing (deleted): records {missing} are gone"))
         elif record.prev_hash != prev_hash:
             problems.append(
@@ -103,6 +105,8 @@ def verify_chain(records: Iterable[AuditRecord], expected_count: int | None = No
         prev_hash, expected_seq = record.hash, record.seq + 1
     if expected_count is not None and expected_seq - 1 < expected_count:
         problems.append(
-            ChainProblem(expected_seq, f"missing (deleted): records {expected_seq}..{expected_count} are gone")
+            ChainProblem(
+                expected_seq, f"missing (deleted): records {expected_seq}..{expected_count} are gone"
+            )
         )
     return problems

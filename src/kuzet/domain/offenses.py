@@ -52,47 +52,112 @@ class Offense:
 
 
 def _codes(
-    category: OffenseCategory, handler: Handler, entries: Mapping[str, Priority], **flags: bool
+    category: OffenseCategory,
+    handler: Handler,
+    entries: Mapping[str, Priority],
+    may_become_protocol: bool = False,
 ) -> list[Offense]:
-    return [Offense(code, category, prio, handler, **flags) for code, prio in entries.items()]
+    return [Offense(code, category, prio, handler, may_become_protocol) for code, prio in entries.items()]
 
 
 P = Priority
 _CLASSIFIER_CODES = frozenset(
-    {"seatbelt", "phone_use", "public_drinking", "intoxication", "graffiti", "bullying", "road_defect",
-     "icicles", "snow_not_cleared"}
+    {
+        "seatbelt",
+        "phone_use",
+        "public_drinking",
+        "intoxication",
+        "graffiti",
+        "bullying",
+        "road_defect",
+        "icicles",
+        "snow_not_cleared",
+    }
 )
 
 _BASE: tuple[Offense, ...] = tuple(
     replace(o, needs_classifier=o.code in _CLASSIFIER_CODES)
     for o in [
-        *_codes(OffenseCategory.TRAFFIC, Handler.TRAFFIC_ENFORCEMENT, {
-            "speeding": P.MEDIUM, "red_light": P.MEDIUM, "stop_line": P.LOW, "wrong_way": P.HIGH,
-            "bus_lane": P.LOW, "illegal_parking": P.LOW, "no_yield_pedestrian": P.MEDIUM,
-            "no_plate": P.MEDIUM, "seatbelt": P.LOW, "phone_use": P.LOW,
-        }, may_become_protocol=True),
-        *_codes(OffenseCategory.PUBLIC_ORDER, Handler.PATROL, {
-            "fight": P.HIGH, "public_drinking": P.MEDIUM, "intoxication": P.MEDIUM, "harassment": P.HIGH,
-            "littering": P.LOW, "vandalism": P.MEDIUM, "graffiti": P.LOW, "bag_snatch": P.HIGH,
-            "suspicious_stash": P.HIGH, "bullying": P.MEDIUM, "loitering": P.LOW, "crowd": P.MEDIUM,
-            "intrusion": P.HIGH, "abandoned_object": P.HIGH, "person_down": P.CRITICAL,
-        }),
+        *_codes(
+            OffenseCategory.TRAFFIC,
+            Handler.TRAFFIC_ENFORCEMENT,
+            {
+                "speeding": P.MEDIUM,
+                "red_light": P.MEDIUM,
+                "stop_line": P.LOW,
+                "wrong_way": P.HIGH,
+                "bus_lane": P.LOW,
+                "illegal_parking": P.LOW,
+                "no_yield_pedestrian": P.MEDIUM,
+                "no_plate": P.MEDIUM,
+                "seatbelt": P.LOW,
+                "phone_use": P.LOW,
+            },
+            may_become_protocol=True,
+        ),
+        *_codes(
+            OffenseCategory.PUBLIC_ORDER,
+            Handler.PATROL,
+            {
+                "fight": P.HIGH,
+                "public_drinking": P.MEDIUM,
+                "intoxication": P.MEDIUM,
+                "harassment": P.HIGH,
+                "littering": P.LOW,
+                "vandalism": P.MEDIUM,
+                "graffiti": P.LOW,
+                "bag_snatch": P.HIGH,
+                "suspicious_stash": P.HIGH,
+                "bullying": P.MEDIUM,
+                "loitering": P.LOW,
+                "crowd": P.MEDIUM,
+                "intrusion": P.HIGH,
+                "abandoned_object": P.HIGH,
+                "person_down": P.CRITICAL,
+            },
+        ),
         *_codes(OffenseCategory.PUBLIC_ORDER, Handler.MUNICIPAL_SERVICE, {"illegal_dumping": P.LOW}),
-        *_codes(OffenseCategory.SEARCH, Handler.PATROL, {
-            "wanted_person": P.CRITICAL, "missing_person": P.HIGH, "wanted_vehicle": P.CRITICAL,
-            "intercept_hit": P.CRITICAL,
-        }),
-        *_codes(OffenseCategory.INFRASTRUCTURE, Handler.MUNICIPAL_SERVICE, {
-            "streetlight_out": P.LOW, "road_defect": P.LOW, "icicles": P.MEDIUM,
-            "utility_failure": P.MEDIUM, "snow_not_cleared": P.LOW,
-        }),
-        *_codes(OffenseCategory.CAMERA, Handler.TECHNICAL_SERVICE, {
-            "camera_offline": P.MEDIUM, "camera_frozen": P.MEDIUM, "camera_covered": P.HIGH,
-            "camera_defocused": P.LOW, "camera_moved": P.MEDIUM, "camera_too_dark": P.LOW,
-        }),
-        *_codes(OffenseCategory.CITIZEN, Handler.PATROL, {
-            "citizen_report": P.MEDIUM, "sos_button": P.CRITICAL,
-        }),
+        *_codes(
+            OffenseCategory.SEARCH,
+            Handler.PATROL,
+            {
+                "wanted_person": P.CRITICAL,
+                "missing_person": P.HIGH,
+                "wanted_vehicle": P.CRITICAL,
+                "intercept_hit": P.CRITICAL,
+            },
+        ),
+        *_codes(
+            OffenseCategory.INFRASTRUCTURE,
+            Handler.MUNICIPAL_SERVICE,
+            {
+                "streetlight_out": P.LOW,
+                "road_defect": P.LOW,
+                "icicles": P.MEDIUM,
+                "utility_failure": P.MEDIUM,
+                "snow_not_cleared": P.LOW,
+            },
+        ),
+        *_codes(
+            OffenseCategory.CAMERA,
+            Handler.TECHNICAL_SERVICE,
+            {
+                "camera_offline": P.MEDIUM,
+                "camera_frozen": P.MEDIUM,
+                "camera_covered": P.HIGH,
+                "camera_defocused": P.LOW,
+                "camera_moved": P.MEDIUM,
+                "camera_too_dark": P.LOW,
+            },
+        ),
+        *_codes(
+            OffenseCategory.CITIZEN,
+            Handler.PATROL,
+            {
+                "citizen_report": P.MEDIUM,
+                "sos_button": P.CRITICAL,
+            },
+        ),
     ]
 )
 

@@ -39,8 +39,14 @@ class Permission(StrEnum):
 
 _ALL = frozenset(Permission)
 _READ_OPS = frozenset(
-    {Permission.CAMERAS_READ, Permission.DISTRICTS_READ, Permission.OFFENSES_READ, Permission.UNITS_READ,
-     Permission.SESSION_READ, Permission.TENANTS_READ}
+    {
+        Permission.CAMERAS_READ,
+        Permission.DISTRICTS_READ,
+        Permission.OFFENSES_READ,
+        Permission.UNITS_READ,
+        Permission.SESSION_READ,
+        Permission.TENANTS_READ,
+    }
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -48,10 +54,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: _READ_OPS | {Permission.CAMERAS_WRITE, Permission.USERS_READ, Permission.AUDIT_READ},
     Role.OPERATOR: _READ_OPS,
     Role.ANALYST: _READ_OPS,
-    Role.AUDITOR: frozenset({Permission.AUDIT_READ, Permission.USERS_READ, Permission.SESSION_READ,
-                             Permission.OFFENSES_READ}),
-    Role.TENANT_VIEWER: frozenset({Permission.CAMERAS_READ, Permission.OFFENSES_READ,
-                                   Permission.SESSION_READ}),
+    Role.AUDITOR: frozenset(
+        {Permission.AUDIT_READ, Permission.USERS_READ, Permission.SESSION_READ, Permission.OFFENSES_READ}
+    ),
+    Role.TENANT_VIEWER: frozenset(
+        {Permission.CAMERAS_READ, Permission.OFFENSES_READ, Permission.TENANTS_READ, Permission.SESSION_READ}
+    ),
 }
 
 

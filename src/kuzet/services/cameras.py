@@ -24,7 +24,9 @@ def _check_references(camera: Camera, uow: UnitOfWork) -> None:
 
 def _registered(camera: Camera) -> CameraRegistered:
     return CameraRegistered(
-        camera_id=camera.id, kind=camera.kind.value, district_id=camera.district_id,
+        camera_id=camera.id,
+        kind=camera.kind.value,
+        district_id=camera.district_id,
         owner_tenant_id=camera.owner_tenant_id,
     )
 
@@ -55,7 +57,9 @@ def upsert_cameras(cameras: tuple[Camera, ...], replace_existing: bool, uow: Uni
             raise ConflictError(f"camera {camera.id!r} already exists (use --replace to update it)")
         elif existing != camera:
             uow.cameras.update(camera)
-            changed = tuple(f.name for f in fields(Camera) if getattr(existing, f.name) != getattr(camera, f.name))
+            changed = tuple(
+                f.name for f in fields(Camera) if getattr(existing, f.name) != getattr(camera, f.name)
+            )
             uow.emit(CameraUpdated(camera_id=camera.id, changed_fields=changed))
             updated += 1
     return added, updated

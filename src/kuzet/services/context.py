@@ -20,12 +20,23 @@ class Actor:
     source: str = ""
 
     def audit(
-        self, action: str, target: str = "", outcome: AuditOutcome = AuditOutcome.ALLOWED,
-        at: datetime | None = None, **details: str,
+        self,
+        action: str,
+        target: str = "",
+        outcome: AuditOutcome = AuditOutcome.ALLOWED,
+        at: datetime | None = None,
+        **details: str,
     ) -> AuditEntry:
         if self.source:
             details = {"source": self.source, **details}
         return AuditEntry(
-            actor=self.name, action=action, at=at or utc_now(), target=target, outcome=outcome,
-            reason=self.reason, case_number=self.case_number, tenant_id=self.tenant_id, details=details,
+            actor=self.name,
+            action=action,
+            at=at or utc_now(),
+            target=target,
+            outcome=outcome,
+            reason=self.reason,
+            case_number=self.case_number,
+            tenant_id=self.tenant_id,
+            details=details,
         )

@@ -33,7 +33,9 @@ def audit_action(command_type: type[Command]) -> str:
 
 
 class MessageBus:
-    def __init__(self, uow_factory: UnitOfWorkFactory, handlers: Mapping[type[Command], CommandHandler]) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, handlers: Mapping[type[Command], CommandHandler]
+    ) -> None:
         self._uow_factory = uow_factory
         self._handlers = dict(handlers)
 

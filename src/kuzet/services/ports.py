@@ -86,13 +86,20 @@ class AuditRepository(Protocol):
 class UnitOfWork(Protocol):
     """One transaction over all repositories: commit all or nothing."""
 
-    cameras: CameraRepository
-    districts: DistrictRepository
-    tenants: TenantRepository
-    users: UserRepository
-    units: UnitRepository
-    audit: AuditRepository
-    processed_events: ProcessedEvents
+    @property
+    def cameras(self) -> CameraRepository: ...
+    @property
+    def districts(self) -> DistrictRepository: ...
+    @property
+    def tenants(self) -> TenantRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def units(self) -> UnitRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
+    @property
+    def processed_events(self) -> ProcessedEvents: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

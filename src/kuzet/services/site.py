@@ -28,7 +28,9 @@ def import_site(command: ImportSite, uow: UnitOfWork) -> Handled:
             raise NotFoundError(f"unit {unit.id}: unknown district {unit.district_id!r}")
         if uow.units.get(unit.id) is None:
             uow.units.add(unit)
-            uow.emit(PatrolUnitRegistered(unit_id=unit.id, kind=unit.kind.value, district_id=unit.district_id))
+            uow.emit(
+                PatrolUnitRegistered(unit_id=unit.id, kind=unit.kind.value, district_id=unit.district_id)
+            )
             added["units"] += 1
     camera_added, camera_updated = upsert_cameras(command.cameras, command.replace_cameras, uow)
     summary = {**added, "cameras_added": camera_added, "cameras_updated": camera_updated}

@@ -63,11 +63,18 @@ class SignIn:
         with self.uow_factory() as uow:
             wait = self.throttle.retry_after(*keys)
             if wait > 0:
-                uow.audit.append(actor.audit("sign_in", f"user:{username}", AuditOutcome.DENIED, why="throttled"))
+                uow.audit.append(
+                    actor.audit("sign_in", f"user:{username}", AuditOutcome.DENIED, why="throttled")
+                )
                 uow.commit()
                 raise SignInThrottledError(wait)
             user, stored = uow.users.get(username), uow.users.password_hash(username)
-            if user is None or stored is None or not user.active or not self.passwords.verify(stored, password):
+            if (
+                user is None
+                or stored is None
+                or not user.active
+                or not self.passwords.verify(stored, password)
+            ):
                 self.throttle.record_failure(*keys)
                 uow.audit.append(actor.audit("sign_in", f"user:{username}", AuditOutcome.FAILED))
                 uow.emit(SignInFailed(username=username[:64], reason="bad credentials"))
@@ -76,7 +83,9 @@ class SignIn:
             if self.passwords.needs_rehash(stored):
                 uow.users.set_password_hash(username, self.passwords.hash(password))
             self.throttle.reset(keys[0])
-            uow.audit.append(Actor(user.username, user.tenant_id, source=client).audit("sign_in", f"user:{username}"))
+            uow.audit.append(
+                Actor(user.username, user.tenant_id, source=client).audit("sign_in", f"user:{username}")
+            )
             uow.emit(UserSignedIn(username=user.username))
             uow.commit()
             return user

@@ -8,6 +8,7 @@ so tests cannot see each other's events, and the stream is deleted afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from collections.abc import AsyncIterator
@@ -89,7 +90,5 @@ async def make_bus(nats_url: str, jetstream: JetStreamContext) -> AsyncIterator[
     factory = BusFactory(nats_url)
     yield factory
     await factory.close_all()
-    try:
+    with contextlib.suppress(NotFoundError):
         await jetstream.delete_stream(factory.stream)
-    except NotFoundError:
-        pass

@@ -16,8 +16,15 @@ from kuzet.domain.audit import GENESIS_HASH, AuditEntry, AuditOutcome, AuditReco
 def _record(row: AuditRecordRow) -> AuditRecord:
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)  # SQLite drops the zone
     entry = AuditEntry(
-        actor=row.actor, action=row.action, at=at, target=row.target, outcome=AuditOutcome(row.outcome),
-        reason=row.reason, case_number=row.case_number, tenant_id=row.tenant_id, details=dict(row.details),
+        actor=row.actor,
+        action=row.action,
+        at=at,
+        target=row.target,
+        outcome=AuditOutcome(row.outcome),
+        reason=row.reason,
+        case_number=row.case_number,
+        tenant_id=row.tenant_id,
+        details=dict(row.details),
     )
     return AuditRecord(seq=row.seq, entry=entry, prev_hash=row.prev_hash, hash=row.hash)
 
@@ -27,7 +34,9 @@ class SqlAuditRepository:
         self._session = session
 
     def _locked_head(self) -> AuditHeadRow:
-        head = self._session.scalars(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()).first()
+        head = self._session.scalars(
+            select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()
+        ).first()
         if head is None:
             head = AuditHeadRow(id=1, seq=0, hash=GENESIS_HASH)
             self._session.add(head)
@@ -39,11 +48,22 @@ class SqlAuditRepository:
         entry = _normalise_time(entry)
         head = self._locked_head()
         record = seal(head.seq + 1, entry, head.hash)
-        self._session.add(AuditRecordRow(
-            seq=record.seq, at=entry.at, actor=entry.actor, action=entry.action, target=entry.target,
-            outcome=entry.outcome.value, reason=entry.reason, case_number=entry.case_number,
-            tenant_id=entry.tenant_id, details=dict(entry.details), prev_hash=record.prev_hash, hash=record.hash,
-        ))
+        self._session.add(
+            AuditRecordRow(
+                seq=record.seq,
+                at=entry.at,
+                actor=entry.actor,
+                action=entry.action,
+                target=entry.target,
+                outcome=entry.outcome.value,
+                reason=entry.reason,
+                case_number=entry.case_number,
+                tenant_id=entry.tenant_id,
+                details=dict(entry.details),
+                prev_hash=record.prev_hash,
+                hash=record.hash,
+            )
+        )
         head.seq, head.hash = record.seq, record.hash
         self._session.flush()
         return record

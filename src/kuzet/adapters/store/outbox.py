@@ -24,8 +24,10 @@ class OutboxRelay:
         while True:
             with self._session_factory() as session:
                 rows = session.scalars(
-                    select(OutboxRow).where(OutboxRow.published_at.is_(None))
-                    .order_by(OutboxRow.id).limit(self._batch)
+                    select(OutboxRow)
+                    .where(OutboxRow.published_at.is_(None))
+                    .order_by(OutboxRow.id)
+                    .limit(self._batch)
                 ).all()
                 pending = [(row.event_id, row.payload) for row in rows]
             if not pending:

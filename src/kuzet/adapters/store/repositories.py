@@ -30,9 +30,16 @@ def _point(lat: float | None, lon: float | None) -> GeoPoint | None:
 
 def _camera(row: CameraRow) -> Camera:
     return Camera(
-        id=row.id, name=row.name, kind=CameraKind(row.kind), purpose=CameraPurpose(row.purpose),
-        district_id=row.district_id, owner_tenant_id=row.owner_tenant_id, position=_point(row.lat, row.lon),
-        heading_deg=row.heading_deg, stream_url=row.stream_url, sub_stream_url=row.sub_stream_url,
+        id=row.id,
+        name=row.name,
+        kind=CameraKind(row.kind),
+        purpose=CameraPurpose(row.purpose),
+        district_id=row.district_id,
+        owner_tenant_id=row.owner_tenant_id,
+        position=_point(row.lat, row.lon),
+        heading_deg=row.heading_deg,
+        stream_url=row.stream_url,
+        sub_stream_url=row.sub_stream_url,
         enabled=row.enabled,
     )
 
@@ -42,7 +49,11 @@ def _fill_camera_row(row: CameraRow, camera: Camera) -> None:
     row.district_id, row.owner_tenant_id = camera.district_id, camera.owner_tenant_id
     row.lat = camera.position.lat if camera.position else None
     row.lon = camera.position.lon if camera.position else None
-    row.heading_deg, row.stream_url, row.sub_stream_url = camera.heading_deg, camera.stream_url, camera.sub_stream_url
+    row.heading_deg, row.stream_url, row.sub_stream_url = (
+        camera.heading_deg,
+        camera.stream_url,
+        camera.sub_stream_url,
+    )
     row.enabled = camera.enabled
 
 
@@ -71,7 +82,9 @@ class SqlCameraRepository:
             return None
         return _camera(row)
 
-    def list(self, scope: TenantScope, district_id: str | None = None, kind: str | None = None) -> list[Camera]:
+    def list(
+        self, scope: TenantScope, district_id: str | None = None, kind: str | None = None
+    ) -> list[Camera]:
         query = select(CameraRow).order_by(CameraRow.id)
         if not scope.is_unrestricted:
             query = query.where(CameraRow.owner_tenant_id == scope.tenant_id)
@@ -115,7 +128,9 @@ class SqlDistrictRepository:
 
 
 def _tenant(row: TenantRow) -> Tenant:
-    return Tenant(row.id, row.name, TenantKind(row.kind), frozenset(OffenseCategory(c) for c in row.allowed_categories))
+    return Tenant(
+        row.id, row.name, TenantKind(row.kind), frozenset(OffenseCategory(c) for c in row.allowed_categories)
+    )
 
 
 class SqlTenantRepository:
@@ -125,10 +140,14 @@ class SqlTenantRepository:
     def add(self, tenant: Tenant) -> None:
         if self._session.get(TenantRow, tenant.id) is not None:
             raise ConflictError(f"tenant {tenant.id!r} already exists")
-        self._session.add(TenantRow(
-            id=tenant.id, name=tenant.name, kind=tenant.kind.value,
-            allowed_categories=sorted(c.value for c in tenant.allowed_categories),
-        ))
+        self._session.add(
+            TenantRow(
+                id=tenant.id,
+                name=tenant.name,
+                kind=tenant.kind.value,
+                allowed_categories=sorted(c.value for c in tenant.allowed_categories),
+            )
+        )
         self._session.flush()
 
     def get(self, tenant_id: str) -> Tenant | None:
@@ -153,10 +172,16 @@ class SqlUserRepository:
     def add(self, user: User, password_hash: str) -> None:
         if self._session.get(UserRow, user.username) is not None:
             raise ConflictError(f"user {user.username!r} already exists")
-        self._session.add(UserRow(
-            username=user.username, password_hash=password_hash, role=user.role.value,
-            tenant_id=user.tenant_id, full_name=user.full_name, active=user.active,
-        ))
+        self._session.add(
+            UserRow(
+                username=user.username,
+                password_hash=password_hash,
+                role=user.role.value,
+                tenant_id=user.tenant_id,
+                full_name=user.full_name,
+                active=user.active,
+            )
+        )
         self._session.flush()
 
     def get(self, username: str) -> User | None:
@@ -179,7 +204,11 @@ class SqlUserRepository:
 
 def _unit(row: PatrolUnitRow) -> PatrolUnit:
     return PatrolUnit(
-        row.id, row.call_sign, UnitKind(row.kind), row.district_id, UnitStatus(row.status),
+        row.id,
+        row.call_sign,
+        UnitKind(row.kind),
+        row.district_id,
+        UnitStatus(row.status),
         _point(row.lat, row.lon),
     )
 
@@ -191,11 +220,17 @@ class SqlUnitRepository:
     def add(self, unit: PatrolUnit) -> None:
         if self._session.get(PatrolUnitRow, unit.id) is not None:
             raise ConflictError(f"unit {unit.id!r} already exists")
-        self._session.add(PatrolUnitRow(
-            id=unit.id, call_sign=unit.call_sign, kind=unit.kind.value, district_id=unit.district_id,
-            status=unit.status.value, lat=unit.position.lat if unit.position else None,
-            lon=unit.position.lon if unit.position else None,
-        ))
+        self._session.add(
+            PatrolUnitRow(
+                id=unit.id,
+                call_sign=unit.call_sign,
+                kind=unit.kind.value,
+                district_id=unit.district_id,
+                status=unit.status.value,
+                lat=unit.position.lat if unit.position else None,
+                lon=unit.position.lon if unit.position else None,
+            )
+        )
         self._session.flush()
 
     def get(self, unit_id: str) -> PatrolUnit | None:
@@ -219,5 +254,7 @@ class SqlProcessedEvents:
         return self._session.get(ProcessedEventRow, (consumer, str(event_id))) is not None
 
     def mark_processed(self, consumer: str, event_id: UUID) -> None:
-        self._session.add(ProcessedEventRow(consumer=consumer, event_id=str(event_id), processed_at=datetime.now(UTC)))
+        self._session.add(
+            ProcessedEventRow(consumer=consumer, event_id=str(event_id), processed_at=datetime.now(UTC))
+        )
         self._session.flush()

@@ -56,10 +56,15 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         now = datetime.now(UTC)
         for event in self._events:
-            self.session.add(OutboxRow(
-                event_id=str(event.event_id), event_type=event.type_name(),
-                payload=codec.encode(event).decode(), created_at=now, published_at=None,
-            ))
+            self.session.add(
+                OutboxRow(
+                    event_id=str(event.event_id),
+                    event_type=event.type_name(),
+                    payload=codec.encode(event).decode(),
+                    created_at=now,
+                    published_at=None,
+                )
+            )
         try:
             self.session.commit()
         except IntegrityError as exc:

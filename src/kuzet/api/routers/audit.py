@@ -42,9 +42,17 @@ def list_audit_records(
 ) -> list[AuditRecordPublic]:
     return [
         AuditRecordPublic(
-            seq=r.seq, at=r.entry.at, actor=r.entry.actor, action=r.entry.action, target=r.entry.target,
-            outcome=r.entry.outcome.value, reason=r.entry.reason, case_number=r.entry.case_number,
-            tenant_id=r.entry.tenant_id, details=dict(r.entry.details), hash=r.hash,
+            seq=r.seq,
+            at=r.entry.at,
+            actor=r.entry.actor,
+            action=r.entry.action,
+            target=r.entry.target,
+            outcome=r.entry.outcome.value,
+            reason=r.entry.reason,
+            case_number=r.entry.case_number,
+            tenant_id=r.entry.tenant_id,
+            details=dict(r.entry.details),
+            hash=r.hash,
         )
         for r in kuzet.audit.recent(limit, actor)
     ]
@@ -54,6 +62,8 @@ def list_audit_records(
 def verify_audit_chain(_: CanRead, kuzet: KuzetDep) -> ChainReportPublic:
     report = kuzet.audit.verify()
     return ChainReportPublic(
-        intact=report.intact, records_checked=report.records_checked, records_expected=report.records_expected,
+        intact=report.intact,
+        records_checked=report.records_checked,
+        records_expected=report.records_expected,
         problems=[str(p) for p in report.problems],
     )

@@ -18,7 +18,7 @@ PUBLIC_ROUTES = frozenset({"/api/auth/login"})
 
 class TokenPublic(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 scheme name, not a secret
     expires_in: int
 
 
@@ -37,7 +37,9 @@ def login(
         user = kuzet.sign_in(form.username, form.password, client_address(request))
     except SignInThrottledError as exc:
         raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, str(exc), headers={"Retry-After": str(int(exc.retry_after) + 1)}
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            str(exc),
+            headers={"Retry-After": str(int(exc.retry_after) + 1)},
         ) from None
     except SignInError as exc:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from None
@@ -47,10 +49,14 @@ def login(
 
 @router.get("/me")
 def me(
-    principal: Annotated[Principal, Depends(Authorize(Permission.SESSION_READ, "view_session", audit_view=False))]
+    principal: Annotated[
+        Principal, Depends(Authorize(Permission.SESSION_READ, "view_session", audit_view=False))
+    ],
 ) -> SessionPublic:
     user = principal.user
     return SessionPublic(
-        username=user.username, role=user.role.value, tenant_id=user.tenant_id,
+        username=user.username,
+        role=user.role.value,
+        tenant_id=user.tenant_id,
         permissions=sorted(p.value for p in user.permissions),
     )

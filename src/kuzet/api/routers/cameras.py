@@ -16,7 +16,9 @@ from kuzet.domain.users import Permission
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
 
 CanRead = Annotated[Principal, Depends(Authorize(Permission.CAMERAS_READ, "view_cameras"))]
-CanWrite = Annotated[Principal, Depends(Authorize(Permission.CAMERAS_WRITE, "change_cameras", audit_view=False))]
+CanWrite = Annotated[
+    Principal, Depends(Authorize(Permission.CAMERAS_WRITE, "change_cameras", audit_view=False))
+]
 
 
 class CameraBase(BaseModel):
@@ -41,9 +43,17 @@ class CameraCreate(CameraBase):
     def to_domain(self) -> Camera:
         position = GeoPoint(self.lat, self.lon) if self.lat is not None and self.lon is not None else None
         return Camera(
-            id=self.id, name=self.name, kind=self.kind, purpose=self.purpose, district_id=self.district_id,
-            owner_tenant_id=self.owner_tenant_id, position=position, heading_deg=self.heading_deg,
-            stream_url=self.stream_url, sub_stream_url=self.sub_stream_url, enabled=self.enabled,
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            purpose=self.purpose,
+            district_id=self.district_id,
+            owner_tenant_id=self.owner_tenant_id,
+            position=position,
+            heading_deg=self.heading_deg,
+            stream_url=self.stream_url,
+            sub_stream_url=self.sub_stream_url,
+            enabled=self.enabled,
         )
 
 
@@ -55,17 +65,23 @@ class CameraPublic(CameraBase):
     @classmethod
     def of(cls, camera: Camera) -> CameraPublic:
         return cls(
-            id=camera.id, name=camera.name, kind=camera.kind, purpose=camera.purpose,
-            district_id=camera.district_id, owner_tenant_id=camera.owner_tenant_id,
+            id=camera.id,
+            name=camera.name,
+            kind=camera.kind,
+            purpose=camera.purpose,
+            district_id=camera.district_id,
+            owner_tenant_id=camera.owner_tenant_id,
             lat=camera.position.lat if camera.position else None,
             lon=camera.position.lon if camera.position else None,
-            heading_deg=camera.heading_deg, enabled=camera.enabled,
+            heading_deg=camera.heading_deg,
+            enabled=camera.enabled,
         )
 
 
 @router.get("")
 def list_cameras(
-    principal: CanRead, kuzet: KuzetDep,
+    principal: CanRead,
+    kuzet: KuzetDep,
     district_id: Annotated[str | None, Query(max_length=64)] = None,
     kind: CameraKind | None = None,
 ) -> list[CameraPublic]:

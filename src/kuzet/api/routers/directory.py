@@ -70,9 +70,13 @@ def list_offenses(
         allowed = tenant.allowed_categories if tenant else frozenset()
     return [
         OffensePublic(
-            code=o.code, category=o.category.value, default_priority=int(o.default_priority),
-            handler=o.handler.value, may_become_protocol=o.may_become_protocol,
-            needs_classifier=o.needs_classifier, legal_article=o.legal_article,
+            code=o.code,
+            category=o.category.value,
+            default_priority=int(o.default_priority),
+            handler=o.handler.value,
+            may_become_protocol=o.may_become_protocol,
+            needs_classifier=o.needs_classifier,
+            legal_article=o.legal_article,
         )
         for o in kuzet.taxonomy
         if allowed is None or o.category in allowed
@@ -81,7 +85,8 @@ def list_offenses(
 
 @router.get("/tenants")
 def list_tenants(
-    principal: Annotated[Principal, Depends(Authorize(Permission.TENANTS_READ, "view_tenants"))], kuzet: KuzetDep
+    principal: Annotated[Principal, Depends(Authorize(Permission.TENANTS_READ, "view_tenants"))],
+    kuzet: KuzetDep,
 ) -> list[TenantPublic]:
     with kuzet.uow() as uow:
         tenants = uow.tenants.list(principal.scope)
@@ -93,15 +98,21 @@ def list_tenants(
 
 @router.get("/units")
 def list_units(
-    _: Annotated[Principal, Depends(Authorize(Permission.UNITS_READ, "view_units"))], kuzet: KuzetDep,
+    _: Annotated[Principal, Depends(Authorize(Permission.UNITS_READ, "view_units"))],
+    kuzet: KuzetDep,
     district_id: str | None = None,
 ) -> list[UnitPublic]:
     with kuzet.uow() as uow:
         units = uow.units.list(district_id)
     return [
         UnitPublic(
-            id=u.id, call_sign=u.call_sign, kind=u.kind.value, district_id=u.district_id, status=u.status.value,
-            lat=u.position.lat if u.position else None, lon=u.position.lon if u.position else None,
+            id=u.id,
+            call_sign=u.call_sign,
+            kind=u.kind.value,
+            district_id=u.district_id,
+            status=u.status.value,
+            lat=u.position.lat if u.position else None,
+            lon=u.position.lon if u.position else None,
         )
         for u in units
     ]

@@ -34,7 +34,9 @@ def health(kuzet: KuzetDep, response: Response) -> HealthPublic:
     if not ok:
         response.status_code = 503
     return HealthPublic(
-        status="ok" if ok else "degraded", version=__version__, database=database,
+        status="ok" if ok else "degraded",
+        version=__version__,
+        database=database,
         bus=kuzet.settings.bus_url.split("://")[0],
     )
 

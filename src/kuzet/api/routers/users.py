@@ -24,7 +24,10 @@ class UserPublic(BaseModel):
     @classmethod
     def of(cls, user: User) -> UserPublic:
         return cls(
-            username=user.username, role=user.role, tenant_id=user.tenant_id, full_name=user.full_name,
+            username=user.username,
+            role=user.role,
+            tenant_id=user.tenant_id,
+            full_name=user.full_name,
             active=user.active,
         )
 
@@ -50,11 +53,16 @@ def list_users(
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_user(
     body: UserCreate,
-    principal: Annotated[Principal, Depends(Authorize(Permission.USERS_WRITE, "change_users", audit_view=False))],
+    principal: Annotated[
+        Principal, Depends(Authorize(Permission.USERS_WRITE, "change_users", audit_view=False))
+    ],
     kuzet: KuzetDep,
 ) -> UserPublic:
     command = AddUser(
-        username=body.username, password=body.password, role=body.role, tenant_id=body.tenant_id,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        tenant_id=body.tenant_id,
         full_name=body.full_name,
     )
     try:

@@ -156,7 +156,7 @@ def test_missing_event_id_is_rejected_rather_than_invented() -> None:
     data = json.loads(encode(_incident()))["data"]
     del data["event_id"]
 
-    with pytest.raises(ValueError, match="missing field.*event_id"):
+    with pytest.raises(ValueError, match=r"missing field.*event_id"):
         decode(_payload("_CodecTestIncidentRaised", data))
 
 
