@@ -17,8 +17,10 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
-# Debian packages the tests use; none is needed by the foundation yet (the ingest work adds the RTSP server).
-SYSTEM_PACKAGES :=
+# Debian packages the tests use: a real RTSP server (GStreamer, run under /usr/bin/python3 for its gi
+# binding) and real surveillance footage (opencv-doc's vtest.avi).
+SYSTEM_PACKAGES := python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base \
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad opencv-doc
 system-packages:
 	@if [ -n "$(SYSTEM_PACKAGES)" ]; then \
 	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

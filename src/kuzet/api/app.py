@@ -12,13 +12,23 @@ from fastapi import FastAPI, Request, Response
 from kuzet import __version__
 from kuzet.api.errors import install_error_handlers
 from kuzet.api.metrics import ApiMetrics
-from kuzet.api.routers import audit, auth, cameras, directory, health, users
+from kuzet.api.routers import audit, auth, cameras, districts, health, offenses, tenants, units, users
 from kuzet.bootstrap import Kuzet
 from kuzet.config.settings import Mode
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (health.router, auth.router, cameras.router, directory.router, users.router, audit.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    cameras.router,
+    districts.router,
+    offenses.router,
+    tenants.router,
+    units.router,
+    users.router,
+    audit.router,
+)
 PUBLIC_ROUTES = health.PUBLIC_ROUTES | auth.PUBLIC_ROUTES
 
 

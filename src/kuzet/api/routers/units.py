@@ -1,0 +1,45 @@
+"""Patrol units."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.domain.users import Permission
+
+router = APIRouter(prefix="/api", tags=["units"])
+
+
+class UnitPublic(BaseModel):
+    id: str
+    call_sign: str
+    kind: str
+    district_id: str
+    status: str
+    lat: float | None
+    lon: float | None
+
+
+@router.get("/units")
+def list_units(
+    _: Annotated[Principal, Depends(Authorize(Permission.UNITS_READ, "view_units"))],
+    kuzet: KuzetDep,
+    district_id: str | None = None,
+) -> list[UnitPublic]:
+    with kuzet.uow() as uow:
+        units = uow.units.list(district_id)
+    return [
+        UnitPublic(
+            id=u.id,
+            call_sign=u.call_sign,
+            kind=u.kind.value,
+            district_id=u.district_id,
+            status=u.status.value,
+            lat=u.position.lat if u.position else None,
+            lon=u.position.lon if u.position else None,
+        )
+        for u in units
+    ]
