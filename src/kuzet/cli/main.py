@@ -29,5 +29,5 @@ def main() -> None:
     try:
         app()
     except KuzetError as exc:
-        errors.print(f"[red]error:[/] {exc}", highlight=False)
+        errors.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
