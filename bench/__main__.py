@@ -25,10 +25,16 @@ def main() -> None:
     for name in modules(sys.argv[1:]):
         module = importlib.import_module(f"bench.{name}")
         run: Callable[[], list[BenchRow]] = module.run
-        table = Table("measure", "value", "unit", "note", title=f"{name.removeprefix('bench_')}: {module.__doc__}")
+        table = Table(
+            "measure", "value", "unit", "note", title=f"{name.removeprefix('bench_')}: {module.__doc__}"
+        )
         for row in run():
-            table.add_row(row.name, f"{row.value:,.3g}" if abs(row.value) < 1000 else f"{row.value:,.0f}",
-                          row.unit, row.note)
+            table.add_row(
+                row.name,
+                f"{row.value:,.3g}" if abs(row.value) < 1000 else f"{row.value:,.0f}",
+                row.unit,
+                row.note,
+            )
         console.print(table)
 
 

@@ -26,18 +26,24 @@ API_CALLS = 200
 
 def run() -> list[BenchRow]:
     with tempfile.TemporaryDirectory() as folder:
-        kuzet = bootstrap(load_settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}", _env_file=None))
+        kuzet = bootstrap(
+            load_settings(database_url=f"sqlite:///{Path(folder) / 'bench.db'}", _env_file=None)
+        )
         migrate.upgrade(kuzet.engine)
         city = generate_city(7, 300, 40)
         started = time.perf_counter()
         kuzet.messagebus.handle(
-            ImportSite(districts=city.districts, tenants=city.tenants, units=city.units, cameras=city.cameras),
+            ImportSite(
+                districts=city.districts, tenants=city.tenants, units=city.units, cameras=city.cameras
+            ),
             Actor("bench"),
         )
         import_s = time.perf_counter() - started
         started = time.perf_counter()
         for i in range(AUDIT_APPENDS):
-            kuzet.audit.record(AuditEntry(actor="bench", action="view_camera", at=utc_now(), target=f"cam:{i}"))
+            kuzet.audit.record(
+                AuditEntry(actor="bench", action="view_camera", at=utc_now(), target=f"cam:{i}")
+            )
         append_rate = AUDIT_APPENDS / (time.perf_counter() - started)
         started = time.perf_counter()
         report = kuzet.audit.verify()
