@@ -31,3 +31,21 @@ class GeoPoint:
         dp, dl = p2 - p1, math.radians(other.lon - self.lon)
         a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
         return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+@dataclass(frozen=True, slots=True)
+class GeoBounds:
+    """The map the center covers; positions outside it are rejected as bad fixes."""
+
+    min_lat: float
+    min_lon: float
+    max_lat: float
+    max_lon: float
+
+    def contains(self, point: GeoPoint) -> bool:
+        return self.min_lat <= point.lat <= self.max_lat and self.min_lon <= point.lon <= self.max_lon
+
+    def widened(self, metres: float) -> GeoBounds:
+        dlat = metres / (EARTH_RADIUS_M * math.pi / 180)
+        dlon = dlat / max(math.cos(math.radians((self.min_lat + self.max_lat) / 2)), 1e-6)
+        return GeoBounds(self.min_lat - dlat, self.min_lon - dlon, self.max_lat + dlat, self.max_lon + dlon)
