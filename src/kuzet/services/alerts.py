@@ -24,7 +24,7 @@ from kuzet.domain.operations_messages import (
 )
 from kuzet.domain.users import TenantScope
 from kuzet.errors import ConflictError, NotFoundError
-from kuzet.services.field import FieldPolicy, open_ticket_for
+from kuzet.services.field import open_ticket_for
 from kuzet.services.messagebus import Handled
 from kuzet.services.operations_ports import StaleVersionError
 from kuzet.services.ports import UnitOfWork
@@ -44,7 +44,11 @@ class AlertPolicy:
 
 
 def raise_alert(
-    command: RaiseAlert, uow: UnitOfWork, taxonomy: OffenseTaxonomy, policy: AlertPolicy
+    command: RaiseAlert,
+    uow: UnitOfWork,
+    taxonomy: OffenseTaxonomy,
+    policy: AlertPolicy,
+    field_policy: FieldPolicy,
 ) -> Handled:
     obs = command.observation
     offense = taxonomy[obs.code]
