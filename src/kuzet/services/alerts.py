@@ -24,7 +24,6 @@ from kuzet.domain.operations_messages import (
 )
 from kuzet.domain.users import TenantScope
 from kuzet.errors import ConflictError, NotFoundError
-from kuzet.services.field import open_ticket_for
 from kuzet.services.field import FieldPolicy, open_ticket_for
 from kuzet.services.messagebus import Handled
 from kuzet.services.operations_ports import StaleVersionError
