@@ -82,11 +82,18 @@ def raise_alert(
     related = tuple(
         a.id for a in nearby if alert.related_to(a, policy.related_radius_m, policy.related_window)
     )
-    uow.emit(AlertRaised(
-        alert_id=alert.id, code=alert.code, priority=int(alert.priority), camera_id=alert.camera_id,
-        tenant_id=alert.tenant_id, lat=alert.position.lat if alert.position else None,
-        lon=alert.position.lon if alert.position else None, related_alert_ids=related,
-    ))  # fmt: skip
+    uow.emit(
+        AlertRaised(
+            alert_id=alert.id,
+            code=alert.code,
+            priority=int(alert.priority),
+            camera_id=alert.camera_id,
+            tenant_id=alert.tenant_id,
+            lat=alert.position.lat if alert.position else None,
+            lon=alert.position.lon if alert.position else None,
+            related_alert_ids=related,
+        )
+    )
     open_ticket_for(uow, alert.code, taxonomy, field_policy, camera_id=alert.camera_id, alert_id=alert.id)
     return Handled(f"alert:{alert.id}", value=alert)
 
@@ -108,9 +115,12 @@ def acknowledge_alert(command: AcknowledgeAlert, uow: UnitOfWork) -> Handled:
     if alert.status not in {AlertStatus.OPEN, AlertStatus.ESCALATED}:
         raise ConflictError(f"alert {alert.id} is {alert.status.value}, not open")
     acked = replace(
-        alert, status=AlertStatus.ACKNOWLEDGED, acknowledged_by=command.by, acknowledged_at=utc_now(),
+        alert,
+        status=AlertStatus.ACKNOWLEDGED,
+        acknowledged_by=command.by,
+        acknowledged_at=utc_now(),
         version=alert.version + 1,
-    )  # fmt: skip
+    )
     uow.alerts.update(acked, alert.version)
     uow.emit(AlertAcknowledged(alert_id=alert.id, by=command.by, tenant_id=alert.tenant_id))
     return Handled(f"alert:{alert.id}", value=acked)
@@ -150,7 +160,14 @@ def escalate_overdue(command: EscalateOverdueAlerts, uow: UnitOfWork, policy: Al
             )
             uow.alerts.update(up, alert.version)
             waited = (command.now - alert.first_at).total_seconds()
-            uow.emit(AlertEscalated(alert_id=alert.id, code=alert.code, priority=int(alert.priority),
-                                    waited_s=waited, tenant_id=alert.tenant_id))  # fmt: skip
+            uow.emit(
+                AlertEscalated(
+                    alert_id=alert.id,
+                    code=alert.code,
+                    priority=int(alert.priority),
+                    waited_s=waited,
+                    tenant_id=alert.tenant_id,
+                )
+            )
             escalated.append(up)
     return Handled(f"alerts:{len(escalated)} escalated", value=escalated)

@@ -100,10 +100,15 @@ def open_ticket_for(
     service = policy.municipal_services.get(code, "city services")
     now = utc_now()
     ticket = MunicipalTicket(
-        id=f"tk-{uuid4().hex[:12]}", code=code, service=service, position=None, opened_at=now,
-        due_at=now + policy.ticket_sla.get(code, DEFAULT_TICKET_SLA), camera_id=where.get("camera_id"),
+        id=f"tk-{uuid4().hex[:12]}",
+        code=code,
+        service=service,
+        position=None,
+        opened_at=now,
+        due_at=now + policy.ticket_sla.get(code, DEFAULT_TICKET_SLA),
+        camera_id=where.get("camera_id"),
         alert_id=where.get("alert_id"),
-    )  # fmt: skip
+    )
     uow.tickets.add(ticket)
     uow.emit(TicketOpened(ticket_id=ticket.id, code=code, service=service, due_at=ticket.due_at))
     return ticket

@@ -61,15 +61,29 @@ def open_incident_record(
     if parent_id is not None and uow.incidents.get(parent_id) is None:
         raise NotFoundError(f"parent incident {parent_id!r} not found")
     incident = Incident(
-        id=f"in-{uuid4().hex[:12]}", code=code, priority=priority, position=position, created_at=utc_now(),
-        created_by=by, summary=summary, parent_id=parent_id, tenant_id=tenant_id,
-    )  # fmt: skip
+        id=f"in-{uuid4().hex[:12]}",
+        code=code,
+        priority=priority,
+        position=position,
+        created_at=utc_now(),
+        created_by=by,
+        summary=summary,
+        parent_id=parent_id,
+        tenant_id=tenant_id,
+    )
     uow.incidents.add(incident)
     cameras = nearest_cameras(uow.cameras.list(_EVERYTHING), position) if position else ()
-    uow.emit(IncidentOpened(
-        incident_id=incident.id, code=code, priority=int(priority), lat=position.lat if position else None,
-        lon=position.lon if position else None, tenant_id=tenant_id, nearest_camera_ids=cameras,
-    ))  # fmt: skip
+    uow.emit(
+        IncidentOpened(
+            incident_id=incident.id,
+            code=code,
+            priority=int(priority),
+            lat=position.lat if position else None,
+            lon=position.lon if position else None,
+            tenant_id=tenant_id,
+            nearest_camera_ids=cameras,
+        )
+    )
     return incident
 
 
@@ -82,12 +96,22 @@ def open_incident(command: OpenIncident, uow: UnitOfWork, taxonomy: OffenseTaxon
     position = command.position or next((a.position for a in linked if a.position), None)
     tenant = next((a.tenant_id for a in linked if a.tenant_id), None)
     incident = open_incident_record(
-        uow, command.code, priority, position, summary=command.summary, by=command.by,
-        parent_id=command.parent_id, tenant_id=tenant,
-    )  # fmt: skip
+        uow,
+        command.code,
+        priority,
+        position,
+        summary=command.summary,
+        by=command.by,
+        parent_id=command.parent_id,
+        tenant_id=tenant,
+    )
     for alert in linked:
-        uow.alerts.update(replace(alert, status=AlertStatus.IN_INCIDENT, incident_id=incident.id,
-                                  version=alert.version + 1), alert.version)  # fmt: skip
+        uow.alerts.update(
+            replace(
+                alert, status=AlertStatus.IN_INCIDENT, incident_id=incident.id, version=alert.version + 1
+            ),
+            alert.version,
+        )
     return Handled(f"incident:{incident.id}", value=incident)
 
 
@@ -105,10 +129,15 @@ def change_incident_state(command: ChangeIncidentState, uow: UnitOfWork) -> Hand
     if moved.state in {IncidentState.RESOLVED, IncidentState.CLOSED}:
         for unit_id in moved.unit_ids:
             _set_unit_status(uow, unit_id, UnitStatus.AVAILABLE)
-    uow.emit(IncidentStateChanged(
-        incident_id=moved.id, state=moved.state.value, previous=incident.state.value, by=command.by,
-        tenant_id=moved.tenant_id,
-    ))  # fmt: skip
+    uow.emit(
+        IncidentStateChanged(
+            incident_id=moved.id,
+            state=moved.state.value,
+            previous=incident.state.value,
+            by=command.by,
+            tenant_id=moved.tenant_id,
+        )
+    )
     return Handled(f"incident:{moved.id}:{moved.state.value}", value=moved)
 
 
@@ -147,11 +176,16 @@ def dispatch_units(command: DispatchUnits, uow: UnitOfWork, network: RoadNetwork
     for unit_id in command.unit_ids:
         _set_unit_status(uow, unit_id, UnitStatus.DISPATCHED)
     etas = _etas(network, incident.position, [u.position for u in units if u is not None])
-    uow.emit(UnitsDispatched(
-        incident_id=incident.id, unit_ids=command.unit_ids, code=incident.code,
-        lat=incident.position.lat if incident.position else None,
-        lon=incident.position.lon if incident.position else None, eta_s=etas,
-    ))  # fmt: skip
+    uow.emit(
+        UnitsDispatched(
+            incident_id=incident.id,
+            unit_ids=command.unit_ids,
+            code=incident.code,
+            lat=incident.position.lat if incident.position else None,
+            lon=incident.position.lon if incident.position else None,
+            eta_s=etas,
+        )
+    )
     return Handled(f"incident:{incident.id}:dispatch:{','.join(command.unit_ids)}", value=moved)
 
 
