@@ -139,6 +139,7 @@ class AlertRaised(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AlertFolded(Event):
+    code: str
     alert_id: str
     count: int
     tenant_id: str | None
@@ -146,6 +147,7 @@ class AlertFolded(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AlertAcknowledged(Event):
+    code: str
     alert_id: str
     by: str
     tenant_id: str | None
@@ -162,6 +164,7 @@ class AlertEscalated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AlertDismissed(Event):
+    code: str
     alert_id: str
     by: str
     reason: str
@@ -181,6 +184,7 @@ class IncidentOpened(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class IncidentStateChanged(Event):
+    code: str
     incident_id: str
     state: str
     previous: str

@@ -62,7 +62,9 @@ def raise_alert(
     if existing is not None:
         folded = existing.fold(obs)
         uow.alerts.update(folded, existing.version)
-        uow.emit(AlertFolded(alert_id=folded.id, count=folded.count, tenant_id=folded.tenant_id))
+        uow.emit(
+            AlertFolded(alert_id=folded.id, code=folded.code, count=folded.count, tenant_id=folded.tenant_id)
+        )
         return Handled(f"alert:{folded.id}", value=folded)
     alert = Alert(
         id=f"al-{uuid4().hex[:12]}",
@@ -122,7 +124,7 @@ def acknowledge_alert(command: AcknowledgeAlert, uow: UnitOfWork) -> Handled:
         version=alert.version + 1,
     )
     uow.alerts.update(acked, alert.version)
-    uow.emit(AlertAcknowledged(alert_id=alert.id, by=command.by, tenant_id=alert.tenant_id))
+    uow.emit(AlertAcknowledged(alert_id=alert.id, code=alert.code, by=command.by, tenant_id=alert.tenant_id))
     return Handled(f"alert:{alert.id}", value=acked)
 
 
@@ -135,7 +137,13 @@ def dismiss_alert(command: DismissAlert, uow: UnitOfWork) -> Handled:
     dismissed = replace(alert, status=AlertStatus.DISMISSED, detail=command.reason, version=alert.version + 1)
     uow.alerts.update(dismissed, alert.version)
     uow.emit(
-        AlertDismissed(alert_id=alert.id, by=command.by, reason=command.reason, tenant_id=alert.tenant_id)
+        AlertDismissed(
+            alert_id=alert.id,
+            code=alert.code,
+            by=command.by,
+            reason=command.reason,
+            tenant_id=alert.tenant_id,
+        )
     )
     return Handled(f"alert:{alert.id}", value=dismissed)
 

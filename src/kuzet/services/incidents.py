@@ -132,6 +132,7 @@ def change_incident_state(command: ChangeIncidentState, uow: UnitOfWork) -> Hand
     uow.emit(
         IncidentStateChanged(
             incident_id=moved.id,
+            code=moved.code,
             state=moved.state.value,
             previous=incident.state.value,
             by=command.by,
