@@ -5,16 +5,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
 from kuzet import __version__
 from kuzet.api.errors import install_error_handlers
 from kuzet.api.metrics import ApiMetrics
-from kuzet.api.routers import audit, auth, cameras, districts, health, offenses, tenants, units, users
+from kuzet.api.routers import (
+    alerts,
+    archive,
+    audit,
+    auth,
+    calls,
+    cameras,
+    districts,
+    evidence,
+    feed,
+    health,
+    incidents,
+    legal_holds,
+    offenses,
+    tenants,
+    tickets,
+    units,
+    uploads,
+    users,
+)
 from kuzet.bootstrap import Kuzet
 from kuzet.config.settings import Mode
+from kuzet.operations_runtime import OperationsRuntime
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +49,29 @@ ROUTERS = (
     units.router,
     users.router,
     audit.router,
+    archive.router,
+    legal_holds.router,
+    uploads.router,
+    evidence.router,
+    alerts.router,
+    incidents.router,
+    calls.router,
+    tickets.router,
 )
+WEBSOCKET_ROUTERS = (feed.router,)
 PUBLIC_ROUTES = health.PUBLIC_ROUTES | auth.PUBLIC_ROUTES
 
 
-async def _relay_outbox(kuzet: Kuzet, interval_s: float) -> None:
+async def _relay_outbox(kuzet: Kuzet, interval_s: float, wake: asyncio.Event) -> None:
+    """Publish committed events as soon as a command commits (woken), or every ``interval_s`` at most."""
     while True:
+        wake.clear()
         try:
             await kuzet.outbox.publish_pending()
         except Exception:  # the relay must outlive a bus or database hiccup; it retries next round
             log.exception("outbox relay failed; retrying in %.1f s", interval_s)
-        await asyncio.sleep(interval_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(wake.wait(), interval_s)
 
 
 async def _security_headers(
@@ -53,19 +86,39 @@ async def _security_headers(
     return response
 
 
-def create_app(kuzet: Kuzet, relay_interval_s: float = 0.5) -> FastAPI:
-    """Build the API around a bootstrapped Kuzet; the caller owns ``kuzet`` (and disposes of it)."""
+def create_app(
+    kuzet: Kuzet,
+    relay_interval_s: float = 0.5,
+    background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = (),
+) -> FastAPI:
+    """Build the API around a bootstrapped Kuzet; the caller owns ``kuzet`` (and disposes of it).
+
+    ``background`` coroutines (the demo's simulated city) run for the life of the app.
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await kuzet.bus.start()
-        relay = asyncio.create_task(_relay_outbox(kuzet, relay_interval_s))
+        loop, wake = asyncio.get_running_loop(), asyncio.Event()
+
+        def wake_relay() -> None:
+            loop.call_soon_threadsafe(wake.set)
+
+        kuzet.messagebus.on_commit = wake_relay
+        runtime = OperationsRuntime(kuzet)
+        await runtime.start()
+        tasks = [asyncio.create_task(_relay_outbox(kuzet, relay_interval_s, wake))]
+        tasks += [asyncio.create_task(job()) for job in background]
         try:
             yield
         finally:
-            relay.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay
+            kuzet.messagebus.on_commit = None
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await runtime.stop()
             await kuzet.bus.close()
 
     # Interactive docs describe the API, no data; production deployments do not advertise them.
@@ -83,6 +136,6 @@ def create_app(kuzet: Kuzet, relay_interval_s: float = 0.5) -> FastAPI:
     app.middleware("http")(_security_headers)
     app.middleware("http")(metrics.middleware)
     install_error_handlers(app)
-    for router in ROUTERS:
+    for router in (*ROUTERS, *WEBSOCKET_ROUTERS):
         app.include_router(router)
     return app

@@ -6,6 +6,9 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from kuzet.domain.audit import AuditOutcome
+from kuzet.domain.fleet import IllegalTransitionError
+from kuzet.domain.incidents import IllegalIncidentTransitionError, StaleIncidentError
+from kuzet.domain.operations import IllegalTicketTransitionError
 from kuzet.errors import (
     ConfigError,
     ConflictError,
@@ -14,9 +17,20 @@ from kuzet.errors import (
     StoreUnavailableError,
 )
 from kuzet.services.context import Actor
+from kuzet.services.operations_ports import StaleVersionError
 from kuzet.services.users import WeakPasswordError
 
-_STATUS: list[tuple[type[KuzetError], int]] = [
+# Domain rules that refuse a change (a stale version, an illegal state move) are plain ValueErrors there.
+_CONFLICTS: tuple[type[Exception], ...] = (
+    StaleVersionError,
+    StaleIncidentError,
+    IllegalIncidentTransitionError,
+    IllegalTicketTransitionError,
+    IllegalTransitionError,
+)
+
+_STATUS: list[tuple[type[Exception] | tuple[type[Exception], ...], int]] = [
+    (_CONFLICTS, status.HTTP_409_CONFLICT),
     (NotFoundError, status.HTTP_404_NOT_FOUND),
     (ConflictError, status.HTTP_409_CONFLICT),
     (WeakPasswordError, status.HTTP_422_UNPROCESSABLE_CONTENT),
@@ -25,12 +39,11 @@ _STATUS: list[tuple[type[KuzetError], int]] = [
 ]
 
 
-def status_for(exc: KuzetError) -> int:
+def status_for(exc: Exception) -> int:
     return next((code for kind, code in _STATUS if isinstance(exc, kind)), status.HTTP_400_BAD_REQUEST)
 
 
 async def _kuzet_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, KuzetError)
     code = status_for(exc)
     actor: Actor | None = getattr(request.state, "actor", None)
     if actor is not None and code != status.HTTP_503_SERVICE_UNAVAILABLE:
@@ -43,3 +56,5 @@ async def _kuzet_error(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(KuzetError, _kuzet_error)
+    for kind in _CONFLICTS:
+        app.add_exception_handler(kind, _kuzet_error)

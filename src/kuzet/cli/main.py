@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from kuzet.cli import audit, cameras, config, db, serve, users
+from kuzet.cli import archive, audit, cameras, config, db, evidence, models, serve, users, watch
 from kuzet.cli.common import errors
 from kuzet.errors import KuzetError
 
@@ -23,6 +23,10 @@ app.add_typer(users.app, name="user")
 app.add_typer(cameras.app, name="camera")
 app.add_typer(config.app, name="config")
 app.add_typer(audit.app, name="audit")
+app.add_typer(archive.app, name="archive")
+app.add_typer(evidence.app, name="evidence")
+app.add_typer(models.app, name="models")
+app.command("watch")(watch.watch)
 
 
 def main() -> None:

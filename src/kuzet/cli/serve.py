@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import secrets
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 import typer
 import uvicorn
@@ -14,9 +17,11 @@ from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import cli_actor, console, wired
 from kuzet.domain.commands import AddUser, ImportSite
-from kuzet.domain.users import Role
+from kuzet.domain.operations import SosDevice
+from kuzet.domain.users import Role, TenantScope
 from kuzet.errors import ConfigError
-from kuzet.sim.city import generate_city
+from kuzet.sim.activity import CityActivity
+from kuzet.sim.city import SimulatedCity, generate_city
 
 
 def _preflight(kuzet: Kuzet) -> None:
@@ -35,8 +40,31 @@ def _preflight(kuzet: Kuzet) -> None:
         asyncio.run(touch_bus())
 
 
-def _run(kuzet: Kuzet, host: str, port: int) -> None:
-    uvicorn.run(create_app(kuzet), host=host, port=port, log_level="info", server_header=False)
+def _run(
+    kuzet: Kuzet, host: str, port: int, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+) -> None:
+    app = create_app(kuzet, background=background)
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+def _sos_devices(city: SimulatedCity, count: int = 12) -> tuple[SosDevice, ...]:
+    """SOS buttons at evenly spread street crossings of the simulated city."""
+    nodes = list(city.road_graph.nodes)
+    picked = nodes[:: max(len(nodes) // count, 1)][:count]
+    devices = []
+    for i, node in enumerate(picked, start=1):
+        where = city.node_position(node)
+        devices.append(SosDevice(f"sos-{i:03d}", where, f"SOS column {i}", city.district_of(where)))
+    return tuple(devices)
+
+
+def _activity(kuzet: Kuzet, city: SimulatedCity) -> CityActivity:
+    with kuzet.uow() as uow:
+        units = uow.units.list()
+        camera_ids = [c.id for c in uow.cameras.list(TenantScope(None)) if c.position is not None]
+    return CityActivity(
+        kuzet.messagebus, kuzet.operations.advisor, city.road_graph, units, camera_ids, city.seed
+    )
 
 
 def serve(
@@ -72,18 +100,23 @@ def demo(
     units: int = typer.Option(40, help="Patrol units in the simulated city"),
     no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo and exit"),
 ) -> None:
-    """Build a simulated city (once), add demo users, and serve the API."""
+    """Build a simulated city (once), add demo users, and serve the API with the city alive."""
+    os.environ.setdefault("KUZET_ROADS", f"sim:{seed}")  # dispatch routes on the demo city's own streets
     with wired() as kuzet:
         migrate.upgrade(kuzet.engine)
         with kuzet.uow() as uow:
             empty = uow.cameras.count() == 0
+        city = generate_city(seed, cameras, units)
         if empty:
             with console.status("building the simulated city…"):
-                city = generate_city(seed, cameras, units)
                 command = ImportSite(
                     districts=city.districts, tenants=city.tenants, units=city.units, cameras=city.cameras
                 )
                 summary = kuzet.messagebus.handle(command, cli_actor(reason="demo start"))
+                with kuzet.uow() as uow:
+                    for device in _sos_devices(city):
+                        uow.sos_devices.add(device)
+                    uow.commit()
             console.print(f"[green]simulated city loaded[/]: {summary}")
         operator = _ensure_user(kuzet, "operator", Role.OPERATOR, "Demo Operator")
         admin = _ensure_user(kuzet, "admin", Role.ADMIN, "Demo Administrator")
@@ -95,11 +128,14 @@ def demo(
                 f"  API:      {url}/api/health\n  API docs: {url}/api/docs\n\n"
                 f"  operator login: [bold]operator[/] / [bold]{operator}[/]\n"
                 f"  admin login:    [bold]admin[/] / [bold]{admin}[/]\n\n"
-                f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login",
+                f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login\n"
+                f"  live: kuzet watch --url {url} --username operator   (password above)\n\n"
+                "  The simulated city is alive: patrols drive, citizens call, cameras raise alerts,\n"
+                "  and a duty operator dispatches the nearest unit by road.",
                 title="Kuzet",
                 border_style="green",
             )
         )
         if not no_serve:
             _preflight(kuzet)
-            _run(kuzet, host, port)
+            _run(kuzet, host, port, background=[_activity(kuzet, city).run])

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     bus_url: str = Field("memory://", description="memory:// (in-process) or nats://host:4222 (JetStream)")
     archive_path: Path = Field(Path("var/archive"), description="Folder of the local video archive")
     site_file: Path | None = Field(None, description="Site file (YAML) with cameras, districts, zones, rules")
+    mqtt_url: str | None = Field(
+        None, description="mqtt://host:1883 for unit GPS, SOS buttons, dispatch orders"
+    )
+    roads: str = Field(
+        "sim:7", description="Road network for dispatch: sim:<seed>, or a .osm / .geojson file of the city"
+    )
     secret_key: str = Field(DEVELOPMENT_SECRET, description="Key that signs access tokens")
     token_minutes: int = Field(15, ge=1, le=24 * 60, description="Lifetime of an access token, minutes")
     login_max_failures: int = Field(5, ge=1, description="Failed sign-ins allowed per window before lockout")

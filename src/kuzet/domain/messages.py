@@ -23,7 +23,12 @@ def _snake(name: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Command:
-    """Something a user or process asks Kuzet to do (imperative name: ``RegisterCamera``)."""
+    """Something a user or process asks Kuzet to do (imperative name: ``RegisterCamera``).
+
+    ``audited`` is False only for machine traffic (analytics hits, GPS fixes) that would drown the log.
+    """
+
+    audited: ClassVar[bool] = True
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,6 +35,20 @@ class Permission(StrEnum):
     TENANTS_READ = "tenants:read"
     AUDIT_READ = "audit:read"
     SESSION_READ = "session:read"
+    ARCHIVE_READ = "archive:read"
+    EVIDENCE_EXPORT = "evidence:export"
+    LEGAL_HOLDS_READ = "legal_holds:read"
+    LEGAL_HOLDS_WRITE = "legal_holds:write"
+    UPLOADS_WRITE = "uploads:write"
+    ALERTS_READ = "alerts:read"
+    ALERTS_WRITE = "alerts:write"
+    INCIDENTS_READ = "incidents:read"
+    INCIDENTS_WRITE = "incidents:write"
+    DISPATCH = "dispatch:write"
+    CALLS_WRITE = "calls:write"
+    TICKETS_READ = "tickets:read"
+    TICKETS_WRITE = "tickets:write"
+    FEED_READ = "feed:read"
 
 
 _ALL = frozenset(Permission)
@@ -49,16 +63,54 @@ _READ_OPS = frozenset(
     }
 )
 
+# The room's work: operators and supervisors handle alerts, incidents, calls, dispatch and tickets.
+_OPERATIONS = frozenset(
+    {
+        Permission.ALERTS_READ,
+        Permission.ALERTS_WRITE,
+        Permission.INCIDENTS_READ,
+        Permission.INCIDENTS_WRITE,
+        Permission.DISPATCH,
+        Permission.CALLS_WRITE,
+        Permission.TICKETS_READ,
+        Permission.TICKETS_WRITE,
+        Permission.FEED_READ,
+    }
+)
+_OPERATIONS_READ = frozenset(
+    {Permission.ALERTS_READ, Permission.INCIDENTS_READ, Permission.TICKETS_READ, Permission.FEED_READ}
+)
+
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,
-    Role.SUPERVISOR: _READ_OPS | {Permission.CAMERAS_WRITE, Permission.USERS_READ, Permission.AUDIT_READ},
-    Role.OPERATOR: _READ_OPS,
-    Role.ANALYST: _READ_OPS,
+    Role.SUPERVISOR: _READ_OPS
+    | {Permission.CAMERAS_WRITE, Permission.USERS_READ, Permission.AUDIT_READ}
+    | {Permission.ARCHIVE_READ, Permission.UPLOADS_WRITE, Permission.EVIDENCE_EXPORT}
+    | {Permission.LEGAL_HOLDS_READ, Permission.LEGAL_HOLDS_WRITE}
+    | _OPERATIONS,
+    # Operators play video back and bring in body-cam footage; exports and holds are a supervisor's call.
+    Role.OPERATOR: _READ_OPS | {Permission.ARCHIVE_READ, Permission.UPLOADS_WRITE} | _OPERATIONS,
+    Role.ANALYST: _READ_OPS | _OPERATIONS_READ,
+    # Auditors check who did what (holds included) but do not watch the video themselves.
     Role.AUDITOR: frozenset(
-        {Permission.AUDIT_READ, Permission.USERS_READ, Permission.SESSION_READ, Permission.OFFENSES_READ}
+        {
+            Permission.AUDIT_READ,
+            Permission.USERS_READ,
+            Permission.SESSION_READ,
+            Permission.OFFENSES_READ,
+            Permission.LEGAL_HOLDS_READ,
+        }
     ),
     Role.TENANT_VIEWER: frozenset(
-        {Permission.CAMERAS_READ, Permission.OFFENSES_READ, Permission.TENANTS_READ, Permission.SESSION_READ}
+        {
+            Permission.CAMERAS_READ,
+            Permission.OFFENSES_READ,
+            Permission.TENANTS_READ,
+            Permission.SESSION_READ,
+            # A tenant sees only its own cameras' alerts, of the categories its agreement allows.
+            Permission.ALERTS_READ,
+            Permission.FEED_READ,
+        }
     ),
 }
 

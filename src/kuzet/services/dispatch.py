@@ -56,7 +56,7 @@ class DispatchAdvisor:
                 call_sign=candidates[i].call_sign,
                 kind=candidates[i].kind,
                 eta_s=float(etas[i]),
-                straight_m=target.distance_m(candidates[i].position),  # type: ignore[arg-type]
+                straight_m=target.distance_m(candidates[i].position),
             )
             for i in order
         ]

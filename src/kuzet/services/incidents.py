@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from uuid import uuid4
 
@@ -9,7 +10,7 @@ import numpy as np
 
 from kuzet.domain.alerts import AlertStatus
 from kuzet.domain.cameras import Camera
-from kuzet.domain.geo import GeoPoint
+from kuzet.domain.geo import EARTH_RADIUS_M, GeoPoint
 from kuzet.domain.incidents import Incident, IncidentState
 from kuzet.domain.messages import utc_now
 from kuzet.domain.offenses import OffenseTaxonomy, Priority
@@ -32,17 +33,23 @@ from kuzet.services.routing import RoadNetwork
 
 _EVERYTHING = TenantScope(None)
 NEAREST_CAMERAS = 5
+NEAREST_WITHIN_M = 1_000.0
+METRES_PER_DEGREE = EARTH_RADIUS_M * math.pi / 180
 
 
-def nearest_cameras(cameras: list[Camera], point: GeoPoint, count: int = NEAREST_CAMERAS) -> tuple[str, ...]:
-    """The fixed cameras closest to a point (equirectangular distance, vectorised)."""
+def nearest_cameras(
+    cameras: list[Camera], point: GeoPoint, count: int = NEAREST_CAMERAS, within_m: float = NEAREST_WITHIN_M
+) -> tuple[str, ...]:
+    """The fixed cameras closest to a point and within ``within_m`` (equirectangular, vectorised)."""
     placed = [c for c in cameras if c.position is not None and c.enabled]
     if not placed:
         return ()
     lats = np.array([c.position.lat for c in placed if c.position])
     lons = np.array([c.position.lon for c in placed if c.position])
-    dx = (lons - point.lon) * np.cos(np.radians(point.lat))
-    order = np.argsort(dx**2 + (lats - point.lat) ** 2)[:count]
+    dx = (lons - point.lon) * np.cos(np.radians(point.lat)) * METRES_PER_DEGREE
+    dy = (lats - point.lat) * METRES_PER_DEGREE
+    distance = np.hypot(dx, dy)
+    order = [i for i in np.argsort(distance)[:count] if distance[i] <= within_m]
     return tuple(placed[i].id for i in order)
 
 

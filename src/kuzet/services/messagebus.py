@@ -38,6 +38,7 @@ class MessageBus:
     ) -> None:
         self._uow_factory = uow_factory
         self._handlers = dict(handlers)
+        self.on_commit: Callable[[], None] | None = None  # wakes the outbox relay in a serving process
 
     def handle(self, command: Command, actor: Actor) -> object:
         try:
@@ -46,6 +47,9 @@ class MessageBus:
             raise TypeError(f"no handler registered for {type(command).__name__}") from None
         with self._uow_factory() as uow:
             result = handler(command, uow)
-            uow.audit.append(actor.audit(audit_action(type(command)), result.target))
+            if command.audited:
+                uow.audit.append(actor.audit(audit_action(type(command)), result.target))
             uow.commit()
+        if self.on_commit is not None:
+            self.on_commit()
         return result.value

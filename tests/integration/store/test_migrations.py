@@ -20,7 +20,17 @@ TABLES = {
     "audit_head",
     "outbox",
     "processed_events",
+    "archive_segments",
+    "legal_holds",
+    "archive_uploads",
+    "evidence_exports",
     "alembic_version",
+    "alerts",
+    "incidents",
+    "incident_notes",
+    "unit_fixes",
+    "sos_devices",
+    "municipal_tickets",
 }
 
 

@@ -10,7 +10,20 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuzet.adapters.bus import codec
+from kuzet.adapters.store.archive_repository import (
+    SqlEvidenceExportRepository,
+    SqlLegalHoldRepository,
+    SqlSegmentRepository,
+    SqlUploadRepository,
+)
 from kuzet.adapters.store.audit_repository import SqlAuditRepository
+from kuzet.adapters.store.operations_repository import (
+    SqlAlertRepository,
+    SqlIncidentRepository,
+    SqlSosDeviceRepository,
+    SqlTicketRepository,
+    SqlUnitTracking,
+)
 from kuzet.adapters.store.repositories import (
     SqlCameraRepository,
     SqlDistrictRepository,
@@ -40,6 +53,15 @@ class SqlUnitOfWork:
         self.units = SqlUnitRepository(self.session)
         self.audit = SqlAuditRepository(self.session)
         self.processed_events = SqlProcessedEvents(self.session)
+        self.segments = SqlSegmentRepository(self.session)
+        self.legal_holds = SqlLegalHoldRepository(self.session)
+        self.uploads = SqlUploadRepository(self.session)
+        self.evidence_exports = SqlEvidenceExportRepository(self.session)
+        self.alerts = SqlAlertRepository(self.session)
+        self.incidents = SqlIncidentRepository(self.session)
+        self.unit_tracking = SqlUnitTracking(self.session)
+        self.sos_devices = SqlSosDeviceRepository(self.session)
+        self.tickets = SqlTicketRepository(self.session)
         self._events = []
         return self
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from kuzet.adapters.store.tables import Base
+from kuzet.adapters.store.schema import Base
 
 
 def run_migrations(connection: Connection) -> None:

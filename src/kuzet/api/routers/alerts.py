@@ -1,0 +1,129 @@
+"""Alerts: the operator's queue. Acknowledge, dismiss with a reason, tick off the procedure's steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.domain.alerts import Alert
+from kuzet.domain.operations_messages import AcknowledgeAlert, CompleteSopStep, DismissAlert
+from kuzet.domain.users import Permission
+
+router = APIRouter(prefix="/api/alerts", tags=["alerts"])
+CanRead = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alerts"))]
+CanAct = Annotated[Principal, Depends(Authorize(Permission.ALERTS_WRITE, "handle_alert", audit_view=False))]
+
+
+class SopStepPublic(BaseModel):
+    index: int
+    text: str
+    done: bool
+
+
+class AlertPublic(BaseModel):
+    id: str
+    code: str
+    priority: int
+    status: str
+    first_at: datetime
+    last_at: datetime
+    count: int
+    camera_id: str | None
+    track_id: int | None
+    lat: float | None
+    lon: float | None
+    detail: str
+    acknowledged_by: str | None
+    escalated_at: datetime | None
+    incident_id: str | None
+    version: int
+    procedure: list[SopStepPublic]
+
+    @classmethod
+    def of(cls, alert: Alert, steps: tuple[str, ...]) -> AlertPublic:
+        return cls(
+            id=alert.id,
+            code=alert.code,
+            priority=int(alert.priority),
+            status=alert.status.value,
+            first_at=alert.first_at,
+            last_at=alert.last_at,
+            count=alert.count,
+            camera_id=alert.camera_id,
+            track_id=alert.track_id,
+            lat=alert.position.lat if alert.position else None,
+            lon=alert.position.lon if alert.position else None,
+            detail=alert.detail,
+            acknowledged_by=alert.acknowledged_by,
+            escalated_at=alert.escalated_at,
+            incident_id=alert.incident_id,
+            version=alert.version,
+            procedure=[SopStepPublic(index=i, text=t, done=i in alert.sop_done) for i, t in enumerate(steps)],
+        )
+
+
+class VersionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: int = Field(ge=1, description="The alert version the operator saw")
+
+
+class DismissBody(VersionBody):
+    reason: str = Field(min_length=3, max_length=500)
+
+
+def _visible(kuzet: KuzetDep, principal: Principal, alert_id: str) -> Alert:
+    with kuzet.uow() as uow:
+        alert = uow.alerts.get(alert_id)
+    if alert is None or not (principal.scope.is_unrestricted or alert.tenant_id == principal.scope.tenant_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"alert {alert_id!r} not found")
+    return alert
+
+
+@router.get("")
+def list_alerts(
+    principal: CanRead, kuzet: KuzetDep, active: bool = True, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[AlertPublic]:
+    with kuzet.uow() as uow:
+        alerts = uow.alerts.recent(principal.scope, limit, active_only=active)
+    sops = kuzet.operations.alert_policy.sops
+    return [AlertPublic.of(a, sops.get(a.code, ())) for a in alerts]
+
+
+@router.get("/{alert_id}")
+def get_alert(alert_id: str, principal: CanRead, kuzet: KuzetDep) -> AlertPublic:
+    alert = _visible(kuzet, principal, alert_id)
+    return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
+
+
+@router.post("/{alert_id}/acknowledge")
+def acknowledge(alert_id: str, body: VersionBody, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
+    _visible(kuzet, principal, alert_id)
+    command = AcknowledgeAlert(by=principal.user.username, alert_id=alert_id, expected_version=body.version)
+    alert = kuzet.messagebus.handle(command, principal.actor)
+    assert isinstance(alert, Alert)
+    return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
+
+
+@router.post("/{alert_id}/dismiss")
+def dismiss(alert_id: str, body: DismissBody, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
+    _visible(kuzet, principal, alert_id)
+    command = DismissAlert(
+        by=principal.user.username, alert_id=alert_id, expected_version=body.version, reason=body.reason
+    )
+    alert = kuzet.messagebus.handle(command, principal.actor)
+    assert isinstance(alert, Alert)
+    return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
+
+
+@router.post("/{alert_id}/procedure/{step}")
+def complete_step(alert_id: str, step: int, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
+    _visible(kuzet, principal, alert_id)
+    alert = kuzet.messagebus.handle(
+        CompleteSopStep(by=principal.user.username, alert_id=alert_id, step=step), principal.actor
+    )
+    assert isinstance(alert, Alert)
+    return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))

@@ -1,0 +1,65 @@
+"""Citizen calls from the duty unit: each opens an incident with the cameras nearest to the place."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.routers.incidents import IncidentPublic
+from kuzet.domain.geo import GeoPoint
+from kuzet.domain.incidents import Incident
+from kuzet.domain.messages import utc_now
+from kuzet.domain.operations import CitizenCall
+from kuzet.domain.operations_messages import TakeCitizenCall
+from kuzet.domain.users import Permission, TenantScope
+from kuzet.services.incidents import nearest_cameras
+
+router = APIRouter(prefix="/api/calls", tags=["calls"])
+
+
+class CallCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    caller_name: str = Field(min_length=1, max_length=200)
+    caller_phone: str = Field(pattern=r"^\+?[0-9 ()-]{5,20}$")
+    category: str = Field("citizen_report", max_length=64, description="Offense code")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    address: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1, max_length=4000)
+
+
+class CallTaken(BaseModel):
+    incident: IncidentPublic
+    nearest_camera_ids: list[str]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def take_call(
+    body: CallCreate,
+    principal: Annotated[
+        Principal, Depends(Authorize(Permission.CALLS_WRITE, "take_call", audit_view=False))
+    ],
+    kuzet: KuzetDep,
+) -> CallTaken:
+    if body.category not in kuzet.taxonomy:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown category {body.category!r}")
+    place = GeoPoint(body.lat, body.lon)
+    call = CitizenCall(
+        caller_name=body.caller_name,
+        caller_phone=body.caller_phone,
+        category=body.category,
+        position=place,
+        address=body.address,
+        description=body.description,
+        received_at=utc_now(),
+    )
+    incident = kuzet.messagebus.handle(
+        TakeCitizenCall(by=principal.user.username, call=call), principal.actor
+    )
+    assert isinstance(incident, Incident)
+    with kuzet.uow() as uow:
+        cameras = nearest_cameras(uow.cameras.list(TenantScope(None)), place)
+    return CallTaken(incident=IncidentPublic.of(incident), nearest_camera_ids=list(cameras))

@@ -1,0 +1,110 @@
+"""Ports of the archive: where segment files live and what is done with video (probe, clip, remux).
+
+The filesystem and PyAV implementations are in ``kuzet.adapters.archive``; an object store can take
+their place without touching the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from kuzet.domain.archive import Segment, TimeRange
+from kuzet.domain.evidence import EvidenceManifest
+
+
+class SegmentFile(Protocol):
+    """A segment being written: it hashes exactly the bytes that reached the file."""
+
+    @property
+    def path(self) -> str:
+        """Where the finished segment lies, relative to the archive root."""
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def sha256(self) -> str: ...
+
+    def write(self, data: bytes) -> int: ...
+
+    def commit(self) -> None:
+        """Flush to disk and give the file its final name; after this it can be indexed."""
+
+    def discard(self) -> None:
+        """Remove what was written (nothing of it will be indexed)."""
+
+
+class ArchiveStorage(Protocol):
+    def create_segment(self, camera_id: str, start: datetime) -> SegmentFile: ...
+
+    def locate(self, path: str) -> Path:
+        """The local file of a stored relative path."""
+
+    def delete(self, path: str) -> bool:
+        """Remove a stored file; False when it was already gone."""
+
+    def free_bytes(self) -> int: ...
+
+    def evidence_target(self, export_id: str, created_at: datetime) -> str:
+        """A relative path for a new evidence bundle."""
+
+    def scratch(self) -> Path:
+        """A folder on the archive's disk for files being built (clips, uploads, bundles)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MediaInfo:
+    """What probing an uploaded file found."""
+
+    codec: str
+    width: int
+    height: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class ClipInfo:
+    """A clip remuxed from segments: its hash and the wall-clock time it really covers."""
+
+    sha256: str
+    size: int
+    range: TimeRange
+    frames: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClipSource:
+    segment: Segment
+    file: Path
+
+
+class ArchiveMedia(Protocol):
+    def probe(self, file: Path, name: str) -> MediaInfo:
+        """Check that ``file`` (``name`` to the user) is video we can remux, else MediaRejectedError."""
+
+    def make_clip(self, sources: Sequence[ClipSource], wanted: TimeRange, target: Path) -> ClipInfo:
+        """Remux the segments' packets covering ``wanted`` (from the keyframe before it) into an MP4."""
+
+    def record_file(
+        self, file: Path, name: str, camera_id: str, recorded_at: datetime, upload_id: str
+    ) -> list[Segment]:
+        """Remux a whole file into archive segments (not yet indexed); none are left behind on failure."""
+
+
+class EvidenceSigner(Protocol):
+    @property
+    def fingerprint(self) -> str:
+        """SHA-256 of the raw public key, hex: names the key in the manifest."""
+
+    def public_key_pem(self) -> bytes: ...
+
+    def sign(self, data: bytes) -> bytes: ...
+
+
+class BundleWriter(Protocol):
+    def write(self, target: Path, manifest: EvidenceManifest, files: Sequence[tuple[str, Path]]) -> str:
+        """Write the bundle (files checked against the manifest's hashes as copied); return its SHA-256."""

@@ -1,0 +1,1 @@
+"""Offense rules on tracked objects: one module per rule, gathered in ``registry``."""

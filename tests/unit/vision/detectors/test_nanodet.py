@@ -1,0 +1,98 @@
+"""NanoDet's decoding on a stand-in model whose six outputs (in scrambled order) are constructed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from kuzet.vision.detectors.base import DetectorError
+from kuzet.vision.detectors.nanodet import NanoDet, NanoDetConfig
+
+GRIDS = {8: 52, 16: 26, 32: 13}
+BINS = 11
+
+
+@dataclass
+class FakeNanoDet:
+    """Outputs: scores and box logits per stride, one anchor lit at stride 16, cell (x 10, y 5)."""
+
+    path: Path = Path("fake/nanodet.onnx")
+    input_shape: tuple[int | None, ...] = (None, 3, 416, 416)
+    metadata: dict[str, str] = field(default_factory=dict)
+    order: tuple[tuple[int, str], ...] = (
+        (16, "boxes"),
+        (8, "scores"),
+        (32, "boxes"),
+        (16, "scores"),
+        (8, "boxes"),
+        (32, "scores"),
+    )
+    inputs: list[NDArray[np.float32]] = field(default_factory=list)
+
+    @property
+    def output_shapes(self) -> tuple[tuple[int | None, ...], ...]:
+        return tuple((None, GRIDS[s] ** 2, 80 if kind == "scores" else 4 * BINS) for s, kind in self.order)
+
+    def run(self, batch: NDArray[np.float32]) -> list[NDArray[np.float32]]:
+        self.inputs.append(batch)
+        outputs = []
+        for stride, kind in self.order:
+            count = GRIDS[stride] ** 2
+            if kind == "scores":
+                scores = np.zeros((len(batch), count, 80), np.float32)
+                if stride == 16:
+                    scores[:, 5 * 26 + 10, 0] = 0.9  # a person
+                outputs.append(scores)
+            else:
+                logits = np.full((len(batch), count, 4, BINS), -50.0, np.float32)
+                logits[:, :, np.arange(4), [2, 3, 4, 1]] = 50.0  # 2, 3, 4 and 1 strides
+                outputs.append(logits.reshape(len(batch), count, 4 * BINS))
+        return outputs
+
+
+def test_outputs_are_paired_by_shape_and_decoded() -> None:
+    model = FakeNanoDet()
+    detector = NanoDet(model, NanoDetConfig())
+    found = detector.detect(np.zeros((416, 416, 3), np.uint8))
+    # Centre ((10 + 0.5) × 16, (5 + 0.5) × 16) = (168, 88); sides 32, 48, 64, 16 px.
+    np.testing.assert_allclose(found.xyxy, [[136, 40, 232, 104]])
+    np.testing.assert_array_equal(found.class_id, [0])
+    np.testing.assert_allclose(found.confidence, [0.9])
+
+
+def test_input_is_bgr_mean_std_with_black_bars() -> None:
+    model = FakeNanoDet()
+    frame = np.zeros((208, 416, 3), np.uint8)
+    frame[...] = (103, 116, 124)  # about NanoDet's mean in BGR order
+    NanoDet(model, NanoDetConfig()).detect(frame)
+    pixels = model.inputs[0]
+    assert pixels.shape == (1, 3, 416, 416)
+    np.testing.assert_allclose(
+        pixels[0, :, 208, 0], [-0.53 / 57.375, -0.28 / 57.12, 0.325 / 58.395], rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        pixels[0, :, 0, 0], [-103.53 / 57.375, -116.28 / 57.12, -123.675 / 58.395], rtol=1e-6
+    )
+
+
+def test_regions_are_one_batch_and_boxes_come_back_to_each_region() -> None:
+    model = FakeNanoDet()
+    found = NanoDet(model, NanoDetConfig()).detect(
+        np.zeros((416, 1248, 3), np.uint8), [[0, 0, 416, 416], [832, 0, 1248, 416]]
+    )
+    assert [len(batch) for batch in model.inputs] == [2]
+    np.testing.assert_allclose(
+        found.xyxy[np.argsort(found.xyxy[:, 0])], [[136, 40, 232, 104], [968, 40, 1064, 104]]
+    )
+
+
+def test_unpaired_outputs_are_refused() -> None:
+    model = FakeNanoDet(
+        order=((16, "boxes"), (8, "scores"), (32, "boxes"), (16, "scores"), (8, "boxes"), (8, "scores"))
+    )
+    with pytest.raises(DetectorError, match="outputs with 169 anchors do not pair up"):
+        NanoDet(model, NanoDetConfig())
