@@ -1,4 +1,5 @@
-"""Background work of a serving process: the live feed, SLA escalation, and the MQTT link to the field."""
+"""Background work of a serving process: the live feed, SLA escalation, maintenance tickets for long
+camera faults, camera health changes from the workers into the store, and the MQTT link to the field."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from kuzet.adapters.mqtt.gateway import MqttGateway
 from kuzet.adapters.mqtt.inbound import FieldInbound
 from kuzet.adapters.mqtt.payloads import DispatchPayload
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.messages import Event, utc_now
+from kuzet.domain.fleet_messages import OpenOverdueMaintenanceTickets, RecordCameraHealth
+from kuzet.domain.health import CameraHealthChanged
+from kuzet.domain.messages import Command, Event, utc_now
 from kuzet.domain.operations_messages import EscalateOverdueAlerts, UnitsDispatched
-from kuzet.errors import ConfigError
+from kuzet.errors import ConfigError, NotFoundError
 from kuzet.services.context import Actor
 from kuzet.services.live_feed import FEED_EVENTS
 
@@ -42,6 +45,8 @@ class OperationsRuntime:
         instance = f"{socket.gethostname()}-{os.getpid()}"
         await kuzet.bus.subscribe(f"live-feed-{instance}", FEED_EVENTS, kuzet.operations.live_feed.publish)
         self._tasks.append(asyncio.create_task(self._escalate_forever()))
+        # One durable consumer for all API processes: each change is stored once (redeliveries are ignored).
+        await kuzet.bus.subscribe("camera-health-recorder", [CameraHealthChanged], self._record_health)
         if kuzet.settings.mqtt_url:
             host, port = parse_mqtt_url(kuzet.settings.mqtt_url)
             self.gateway = MqttGateway(host, port, FieldInbound(kuzet.messagebus))
@@ -57,14 +62,26 @@ class OperationsRuntime:
         self._tasks.clear()
 
     async def _escalate_forever(self) -> None:
+        """Each round: escalate alerts past their SLA, open maintenance tickets for faults past theirs."""
         while True:
-            try:
-                await asyncio.to_thread(
-                    self._kuzet.messagebus.handle, EscalateOverdueAlerts(now=utc_now()), SYSTEM
-                )
-            except Exception:  # escalation must keep running through a database hiccup
-                log.exception("alert escalation failed; retrying")
+            now = utc_now()
+            for command in (EscalateOverdueAlerts(now=now), OpenOverdueMaintenanceTickets(now=now)):
+                await self._periodic(command)
             await asyncio.sleep(self._escalate_every)
+
+    async def _periodic(self, command: Command) -> None:
+        try:
+            await asyncio.to_thread(self._kuzet.messagebus.handle, command, SYSTEM)
+        except Exception:  # periodic work must keep running through a database hiccup
+            log.exception("%s failed; retrying", type(command).__name__)
+
+    async def _record_health(self, event: Event) -> None:
+        if not isinstance(event, CameraHealthChanged):
+            return
+        try:
+            await asyncio.to_thread(self._kuzet.messagebus.handle, RecordCameraHealth.of(event), SYSTEM)
+        except NotFoundError:  # a camera removed from the register: retrying would never succeed
+            log.warning("health change for unknown camera %s dropped", event.camera_id)
 
     async def _notify_units(self, event: Event) -> None:
         if not isinstance(event, UnitsDispatched) or self.gateway is None:

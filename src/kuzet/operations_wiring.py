@@ -9,6 +9,12 @@ from pathlib import Path
 from kuzet.adapters.roads.geojson import load_geojson
 from kuzet.adapters.roads.graph import network_from_graph
 from kuzet.adapters.roads.osm import load_osm
+from kuzet.domain.fleet_messages import (
+    ChangeDeviceState,
+    CloseMaintenanceTicket,
+    OpenOverdueMaintenanceTickets,
+    RecordCameraHealth,
+)
 from kuzet.domain.geo import GeoBounds
 from kuzet.domain.messages import Command
 from kuzet.domain.offenses import OffenseTaxonomy
@@ -29,10 +35,11 @@ from kuzet.domain.operations_messages import (
     TakeCitizenCall,
 )
 from kuzet.errors import ConfigError
-from kuzet.services import alerts, field, incidents
+from kuzet.services import alerts, camera_health, field, fleet, incidents
 from kuzet.services.alerts import AlertPolicy
 from kuzet.services.dispatch import DispatchAdvisor
 from kuzet.services.field import FieldPolicy
+from kuzet.services.fleet import FleetPolicy
 from kuzet.services.live_feed import LiveFeed
 from kuzet.services.messagebus import CommandHandler
 from kuzet.services.ports import UnitOfWorkFactory
@@ -48,6 +55,7 @@ class OperationsServices:
     network: RoadNetwork
     advisor: DispatchAdvisor
     live_feed: LiveFeed
+    fleet_policy: FleetPolicy
 
 
 def load_roads(source: str) -> RoadNetwork:
@@ -73,6 +81,7 @@ def make_operations(
     taxonomy: OffenseTaxonomy,
     roads: str,
     alert_policy: AlertPolicy | None = None,
+    fleet_policy: FleetPolicy | None = None,
 ) -> OperationsServices:
     network = load_roads(roads)
     bounds = GeoBounds(
@@ -87,16 +96,18 @@ def make_operations(
         network=network,
         advisor=DispatchAdvisor(uow_factory, network),
         live_feed=LiveFeed(taxonomy),
+        fleet_policy=fleet_policy or FleetPolicy(),
     )
 
 
 def operations_handlers(
     ops: OperationsServices, taxonomy: OffenseTaxonomy
 ) -> dict[type[Command], CommandHandler]:
+    raise_alert = partial(
+        alerts.raise_alert, taxonomy=taxonomy, policy=ops.alert_policy, field_policy=ops.field_policy
+    )
     return {
-        RaiseAlert: partial(
-            alerts.raise_alert, taxonomy=taxonomy, policy=ops.alert_policy, field_policy=ops.field_policy
-        ),
+        RaiseAlert: raise_alert,
         AcknowledgeAlert: alerts.acknowledge_alert,
         DismissAlert: alerts.dismiss_alert,
         CompleteSopStep: partial(alerts.complete_sop_step, policy=ops.alert_policy),
@@ -110,4 +121,11 @@ def operations_handlers(
         TakeCitizenCall: partial(field.take_citizen_call, taxonomy=taxonomy),
         PressSosButton: field.press_sos_button,
         MoveTicket: field.move_ticket,
+        # Camera health alerts take the same path as every other alert (folding, tenant ownership).
+        RecordCameraHealth: partial(camera_health.record_camera_health, raise_alert=raise_alert),
+        ChangeDeviceState: fleet.change_device_state,
+        OpenOverdueMaintenanceTickets: partial(
+            fleet.open_overdue_maintenance_tickets, policy=ops.fleet_policy
+        ),
+        CloseMaintenanceTicket: fleet.close_maintenance_ticket,
     }

@@ -19,14 +19,17 @@ from kuzet.api.routers import (
     audit,
     auth,
     calls,
+    camera_health,
     cameras,
     districts,
     evidence,
     feed,
+    fleet,
     health,
     incidents,
     legal_holds,
     offenses,
+    shift,
     tenants,
     tickets,
     units,
@@ -57,6 +60,9 @@ ROUTERS = (
     incidents.router,
     calls.router,
     tickets.router,
+    camera_health.router,
+    fleet.router,
+    shift.router,
 )
 WEBSOCKET_ROUTERS = (feed.router,)
 PUBLIC_ROUTES = health.PUBLIC_ROUTES | auth.PUBLIC_ROUTES

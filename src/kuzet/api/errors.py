@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
 from kuzet.domain.audit import AuditOutcome
-from kuzet.domain.fleet import IllegalTransitionError
+from kuzet.domain.fleet import IllegalTransitionError, MaintenanceTicketError
 from kuzet.domain.incidents import IllegalIncidentTransitionError, StaleIncidentError
 from kuzet.domain.operations import IllegalTicketTransitionError
 from kuzet.errors import (
@@ -27,6 +27,7 @@ _CONFLICTS: tuple[type[Exception], ...] = (
     IllegalIncidentTransitionError,
     IllegalTicketTransitionError,
     IllegalTransitionError,
+    MaintenanceTicketError,
 )
 
 _STATUS: list[tuple[type[Exception] | tuple[type[Exception], ...], int]] = [

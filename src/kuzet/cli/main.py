@@ -6,7 +6,20 @@ import sys
 
 import typer
 
-from kuzet.cli import archive, audit, cameras, config, db, evidence, models, serve, users, watch
+from kuzet.cli import (
+    archive,
+    audit,
+    cameras,
+    config,
+    db,
+    evidence,
+    fleet,
+    models,
+    serve,
+    users,
+    watch,
+    worker,
+)
 from kuzet.cli.common import errors
 from kuzet.errors import KuzetError
 
@@ -26,7 +39,9 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(archive.app, name="archive")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(models.app, name="models")
+app.add_typer(fleet.app, name="fleet")
 app.command("watch")(watch.watch)
+app.command("worker")(worker.worker)
 
 
 def main() -> None:

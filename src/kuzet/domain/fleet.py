@@ -63,6 +63,7 @@ class DeviceStatus:
     reason: str = ""
     expected_end: datetime | None = None
     disposition: Disposition | None = None
+    version: int = 0  # the stored version; 0 = never stored (a camera counts as in service until then)
 
     def move_to(
         self,
@@ -89,7 +90,13 @@ class DeviceStatus:
                 f"({', '.join(d.value for d in Disposition)})"
             )
         return replace(
-            self, state=state, since=at, reason=reason, expected_end=expected_end, disposition=disposition
+            self,
+            state=state,
+            since=at,
+            reason=reason,
+            expected_end=expected_end,
+            disposition=disposition,
+            version=self.version + 1,
         )
 
     @property
@@ -100,3 +107,44 @@ class DeviceStatus:
     def fault_overdue(self, now: datetime, after: timedelta) -> bool:
         """A fault long enough to need a maintenance ticket."""
         return self.state is DeviceState.FAULT and now - self.since >= after
+
+
+# Time in these states is not owed: uptime leaves it out of the denominator.
+NOT_OWED: frozenset[DeviceState] = frozenset({DeviceState.PLANNED_OUTAGE, DeviceState.DECOMMISSIONED})
+
+
+class MaintenanceStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class MaintenanceTicketError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceTicket:
+    """Work for the technical service: a device in fault too long.
+
+    The ticket stays open when the camera recovers by itself: a technician closes it with what was
+    found and done (the resolution), so the device's repair history is complete.
+
+    >>> t = MaintenanceTicket("mt-1", "street-0001", datetime(2026, 12, 1), "offline: no frames")
+    >>> t.close(datetime(2026, 12, 2), "replaced the PoE switch").status.value
+    'closed'
+    """
+
+    id: str
+    camera_id: str
+    opened_at: datetime
+    reason: str
+    status: MaintenanceStatus = MaintenanceStatus.OPEN
+    closed_at: datetime | None = None
+    resolution: str = ""
+
+    def close(self, at: datetime, resolution: str) -> MaintenanceTicket:
+        if self.status is MaintenanceStatus.CLOSED:
+            raise MaintenanceTicketError(f"maintenance ticket {self.id} is already closed")
+        if not resolution.strip():
+            raise MaintenanceTicketError(f"maintenance ticket {self.id}: closing needs a resolution")
+        return replace(self, status=MaintenanceStatus.CLOSED, closed_at=at, resolution=resolution.strip())

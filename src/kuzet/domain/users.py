@@ -49,6 +49,9 @@ class Permission(StrEnum):
     TICKETS_READ = "tickets:read"
     TICKETS_WRITE = "tickets:write"
     FEED_READ = "feed:read"
+    CAMERA_HEALTH_READ = "camera_health:read"
+    FLEET_READ = "fleet:read"
+    FLEET_WRITE = "fleet:write"
 
 
 _ALL = frozenset(Permission)
@@ -60,6 +63,8 @@ _READ_OPS = frozenset(
         Permission.UNITS_READ,
         Permission.SESSION_READ,
         Permission.TENANTS_READ,
+        Permission.CAMERA_HEALTH_READ,
+        Permission.FLEET_READ,
     }
 )
 
@@ -87,6 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     | {Permission.CAMERAS_WRITE, Permission.USERS_READ, Permission.AUDIT_READ}
     | {Permission.ARCHIVE_READ, Permission.UPLOADS_WRITE, Permission.EVIDENCE_EXPORT}
     | {Permission.LEGAL_HOLDS_READ, Permission.LEGAL_HOLDS_WRITE}
+    | {Permission.FLEET_WRITE}
     | _OPERATIONS,
     # Operators play video back and bring in body-cam footage; exports and holds are a supervisor's call.
     Role.OPERATOR: _READ_OPS | {Permission.ARCHIVE_READ, Permission.UPLOADS_WRITE} | _OPERATIONS,
@@ -110,6 +116,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             # A tenant sees only its own cameras' alerts, of the categories its agreement allows.
             Permission.ALERTS_READ,
             Permission.FEED_READ,
+            # Which of its own cameras work, since when and why (not the fleet's repair records).
+            Permission.CAMERA_HEALTH_READ,
         }
     ),
 }

@@ -57,7 +57,8 @@ def raise_alert(
         raise NotFoundError(f"alert {obs.code}: unknown camera {obs.camera_id!r}")
     if obs.position is None and camera is not None:
         obs = replace(obs, position=camera.position)
-    recent = uow.alerts.active_since(obs.at - policy.fold.window, obs.code)
+    around = (obs.position, policy.fold.radius_m) if obs.camera_id is None and obs.position else None
+    recent = uow.alerts.active_since(obs.at - policy.fold.window, obs.code, obs.camera_id, around)
     existing = next((a for a in recent if policy.fold.folds(a, obs)), None)
     if existing is not None:
         folded = existing.fold(obs)
@@ -80,7 +81,13 @@ def raise_alert(
         snapshot_ref=obs.snapshot_ref,
     )
     uow.alerts.add(alert)
-    nearby = uow.alerts.active_since(obs.at - policy.related_window)
+    nearby = (
+        uow.alerts.active_since(
+            obs.at - policy.related_window, around=(obs.position, policy.related_radius_m)
+        )
+        if obs.position is not None
+        else []
+    )
     related = tuple(
         a.id for a in nearby if alert.related_to(a, policy.related_radius_m, policy.related_window)
     )

@@ -23,7 +23,15 @@ class AlertRepository(Protocol):
         """Write only if the stored version is still ``expected_version``, else StaleVersionError."""
 
     def get(self, alert_id: str) -> Alert | None: ...
-    def active_since(self, since: datetime, code: str | None = None) -> list[Alert]: ...
+    def active_since(
+        self,
+        since: datetime,
+        code: str | None = None,
+        camera_id: str | None = None,
+        around: tuple[GeoPoint, float] | None = None,
+    ) -> list[Alert]:
+        """Active alerts seen since ``since``, narrowed by code, camera, or (point, metres) around a place."""
+
     def with_status(self, status: AlertStatus, limit: int = 1000) -> list[Alert]: ...
     def recent(self, scope: TenantScope, limit: int = 100, active_only: bool = False) -> list[Alert]: ...
 

@@ -10,8 +10,10 @@ from uuid import UUID
 
 from kuzet.domain.archive import ArchiveTotals, LegalHold, Segment, Upload
 from kuzet.domain.audit import AuditEntry, AuditRecord
+from kuzet.domain.availability import CameraDown, HealthRecord
 from kuzet.domain.cameras import Camera, District
 from kuzet.domain.evidence import EvidenceExport
+from kuzet.domain.fleet import DeviceState, DeviceStatus, MaintenanceTicket
 from kuzet.domain.messages import Event
 from kuzet.domain.units import PatrolUnit
 from kuzet.domain.users import Tenant, TenantScope, User
@@ -127,6 +129,47 @@ class EvidenceExportRepository(Protocol):
     def list(self, case_number: str | None = None, limit: int = 100) -> list[EvidenceExport]: ...
 
 
+class CameraHealthRepository(Protocol):
+    def add(self, record: HealthRecord) -> None: ...
+    def latest(self, camera_id: str) -> HealthRecord | None: ...
+    def down_now(self, scope: TenantScope, district_id: str | None = None) -> list[CameraDown]: ...
+    def in_window(
+        self,
+        start: datetime,
+        end: datetime,
+        scope: TenantScope,
+        district_id: str | None = None,
+        camera_id: str | None = None,
+    ) -> list[HealthRecord]: ...
+
+
+class DeviceStateRepository(Protocol):
+    def get(self, camera_id: str) -> DeviceStatus | None: ...
+    def save(self, status: DeviceStatus, expected_version: int) -> None:
+        """Write if the stored version is still ``expected_version`` (0: none yet), else StaleVersionError."""
+
+    def visible(self, scope: TenantScope, state: DeviceState | None = None) -> list[DeviceStatus]: ...
+    def history(self, camera_id: str) -> list[DeviceStatus]: ...
+    def in_window(
+        self,
+        start: datetime,
+        end: datetime,
+        scope: TenantScope,
+        district_id: str | None = None,
+        camera_id: str | None = None,
+    ) -> list[DeviceStatus]: ...
+    def faults_since_before(self, before: datetime) -> list[DeviceStatus]: ...
+
+
+class MaintenanceTicketRepository(Protocol):
+    def add(self, ticket: MaintenanceTicket) -> None: ...
+    def update(self, ticket: MaintenanceTicket) -> None: ...
+    def get(self, ticket_id: str) -> MaintenanceTicket | None: ...
+    def list(
+        self, scope: TenantScope, open_only: bool = False, camera_id: str | None = None, limit: int = 200
+    ) -> list[MaintenanceTicket]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories: commit all or nothing."""
 
@@ -162,6 +205,12 @@ class UnitOfWork(Protocol):
     def sos_devices(self) -> SosDeviceRepository: ...
     @property
     def tickets(self) -> TicketRepository: ...
+    @property
+    def camera_health(self) -> CameraHealthRepository: ...
+    @property
+    def device_states(self) -> DeviceStateRepository: ...
+    @property
+    def maintenance_tickets(self) -> MaintenanceTicketRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

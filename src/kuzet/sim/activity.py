@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -72,6 +73,7 @@ class CityActivity:
     _rng: random.Random = field(init=False)
     _routes: dict[str, _Route] = field(init=False, default_factory=dict)
     _nodes: list[Any] = field(init=False, default_factory=list)
+    _to_resolve: list[tuple[float, Incident]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -146,25 +148,38 @@ class CityActivity:
                 self._resolve_later(dispatched)
 
     def _resolve_later(self, incident: Incident) -> None:
-        async def resolve() -> None:
-            await asyncio.sleep(self._rng.uniform(20, 60))
+        due = time.monotonic() + self._rng.uniform(20, 60)
+        self._to_resolve.append((due, incident))
+
+    def _resolve_due(self) -> None:
+        now = time.monotonic()
+        due, self._to_resolve = (
+            [(t, i) for t, i in self._to_resolve if t <= now],
+            [(t, i) for t, i in self._to_resolve if t > now],
+        )
+        for _, incident in due:
             change = ChangeIncidentState(
                 by=DUTY.name,
                 incident_id=incident.id,
                 to=IncidentState.RESOLVED,
                 expected_version=incident.version,
             )
-            await asyncio.to_thread(self._handle, change, DUTY)
+            self._handle(change, DUTY)
 
-        asyncio.get_running_loop().create_task(resolve())
+    def _tick(self, tick: int) -> None:
+        self._drive(tick)
+        if tick % self.alert_every_ticks == 0:
+            self._camera_alert()
+        if tick % self.call_every_ticks == 0:
+            self._citizen_call()
+        self._resolve_due()
 
     async def run(self) -> None:
         tick = 0
         while True:
             tick += 1
-            await asyncio.to_thread(self._drive, tick)
-            if tick % self.alert_every_ticks == 0:
-                await asyncio.to_thread(self._camera_alert)
-            if tick % self.call_every_ticks == 0:
-                await asyncio.to_thread(self._citizen_call)
+            try:
+                await asyncio.to_thread(self._tick, tick)
+            except Exception:  # the demo city must keep living through one bad tick
+                log.exception("simulated city tick %d failed", tick)
             await asyncio.sleep(self.tick_s)

@@ -135,3 +135,20 @@ def test_the_live_feed_refuses_strangers(client: TestClient) -> None:
     with pytest.raises(WebSocketDisconnect) as refused, client.websocket_connect("/api/feed?token=forged"):
         pass
     assert refused.value.code == 4401
+
+
+def test_the_shift_log_shows_the_operators_own_shift(
+    client: TestClient, auth: Callable[[Role], AUTH]
+) -> None:
+    operator = auth(Role.OPERATOR)
+    assert (
+        client.post("/api/shift", json={"kind": "start", "text": "night shift"}, headers=operator).status_code
+        == 201
+    )
+    client.get("/api/cameras", headers=operator)
+    client.post("/api/shift", json={"text": "handed over the Abay fight to day shift"}, headers=operator)
+    log = client.get("/api/shift", headers=operator).json()
+    # the look at the log is itself audited, so it is the newest entry
+    assert [e["action"] for e in log] == ["view_shift_log", "shift_note", "view_cameras", "shift_start"]
+    assert log[1]["text"] == "handed over the Abay fight to day shift"
+    assert client.get("/api/shift", headers=auth(Role.TENANT_VIEWER)).status_code == 403

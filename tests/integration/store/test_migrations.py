@@ -31,6 +31,10 @@ TABLES = {
     "unit_fixes",
     "sos_devices",
     "municipal_tickets",
+    "camera_health_changes",
+    "device_states",
+    "device_state_history",
+    "maintenance_tickets",
 }
 
 

@@ -18,7 +18,7 @@ from kuzet.adapters.store.operations_tables import (
 )
 from kuzet.adapters.store.tables import PatrolUnitRow
 from kuzet.domain.alerts import Alert, AlertStatus
-from kuzet.domain.geo import GeoPoint
+from kuzet.domain.geo import GeoBounds, GeoPoint
 from kuzet.domain.incidents import ClosureCode, Incident, IncidentState
 from kuzet.domain.offenses import Priority
 from kuzet.domain.operations import MunicipalTicket, SosDevice, TicketStatus
@@ -125,11 +125,24 @@ class SqlAlertRepository:
         row = self._session.get(AlertRow, alert_id, populate_existing=True)
         return None if row is None else _alert(row)
 
-    def active_since(self, since: datetime, code: str | None = None) -> list[Alert]:
+    def active_since(
+        self,
+        since: datetime,
+        code: str | None = None,
+        camera_id: str | None = None,
+        around: tuple[GeoPoint, float] | None = None,
+    ) -> list[Alert]:
         active = [s.value for s in (AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED, AlertStatus.ESCALATED)]
         query = select(AlertRow).where(AlertRow.last_at >= since, AlertRow.status.in_(active))
         if code is not None:
             query = query.where(AlertRow.code == code)
+        if camera_id is not None:
+            query = query.where(AlertRow.camera_id == camera_id)
+        if around is not None:  # a bounding box in SQL; callers check the exact distance
+            box = GeoBounds(around[0].lat, around[0].lon, around[0].lat, around[0].lon).widened(around[1])
+            query = query.where(
+                AlertRow.lat.between(box.min_lat, box.max_lat), AlertRow.lon.between(box.min_lon, box.max_lon)
+            )
         return [_alert(r) for r in self._session.scalars(query.order_by(AlertRow.first_at))]
 
     def with_status(self, status: AlertStatus, limit: int = 1000) -> list[Alert]:

@@ -17,6 +17,11 @@ from kuzet.adapters.store.archive_repository import (
     SqlUploadRepository,
 )
 from kuzet.adapters.store.audit_repository import SqlAuditRepository
+from kuzet.adapters.store.fleet_repository import (
+    SqlCameraHealthRepository,
+    SqlDeviceStateRepository,
+    SqlMaintenanceTicketRepository,
+)
 from kuzet.adapters.store.operations_repository import (
     SqlAlertRepository,
     SqlIncidentRepository,
@@ -62,6 +67,9 @@ class SqlUnitOfWork:
         self.unit_tracking = SqlUnitTracking(self.session)
         self.sos_devices = SqlSosDeviceRepository(self.session)
         self.tickets = SqlTicketRepository(self.session)
+        self.camera_health = SqlCameraHealthRepository(self.session)
+        self.device_states = SqlDeviceStateRepository(self.session)
+        self.maintenance_tickets = SqlMaintenanceTicketRepository(self.session)
         self._events = []
         return self
 
