@@ -21,6 +21,7 @@ from kuzet.adapters.store.engine import make_engine, make_session_factory
 from kuzet.adapters.store.outbox import OutboxRelay
 from kuzet.adapters.store.unit_of_work import SqlUnitOfWork
 from kuzet.config.settings import Settings
+from kuzet.config.site import load_site
 from kuzet.domain.archive import PlaceLegalHold, ReleaseLegalHold
 from kuzet.domain.commands import AddUser, ImportCameras, ImportSite, RegisterCamera, RemoveCamera
 from kuzet.domain.messages import Command
@@ -141,8 +142,11 @@ def bootstrap(
         return SqlUnitOfWork(session_factory)
 
     passwords = Argon2Passwords()
-    taxonomy = taxonomy or OffenseTaxonomy.default()
-    operations = make_operations(uow_factory, taxonomy, settings.roads)
+    site_config = load_site(settings.site_file) if settings.site_file else None
+    taxonomy = taxonomy or (site_config.taxonomy() if site_config else OffenseTaxonomy.default())
+    operations = make_operations(
+        uow_factory, taxonomy, settings.roads, site=site_config.offenses if site_config else None
+    )
     handlers: dict[type[Command], CommandHandler] = {
         RegisterCamera: cameras.register_camera,
         ImportCameras: cameras.import_cameras,

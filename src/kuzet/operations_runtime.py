@@ -34,9 +34,10 @@ def parse_mqtt_url(url: str) -> tuple[str, int]:
 
 
 class OperationsRuntime:
-    def __init__(self, kuzet: Kuzet, escalate_every_s: float = 5.0) -> None:
+    def __init__(self, kuzet: Kuzet, escalate_every_s: float = 5.0, archive_every_s: float = 300.0) -> None:
         self._kuzet = kuzet
         self._escalate_every = escalate_every_s
+        self._archive_every = archive_every_s
         self._tasks: list[asyncio.Task[None]] = []
         self.gateway: MqttGateway | None = None
 
@@ -45,6 +46,7 @@ class OperationsRuntime:
         instance = f"{socket.gethostname()}-{os.getpid()}"
         await kuzet.bus.subscribe(f"live-feed-{instance}", FEED_EVENTS, kuzet.operations.live_feed.publish)
         self._tasks.append(asyncio.create_task(self._escalate_forever()))
+        self._tasks.append(asyncio.create_task(self._keep_archive_forever()))
         # One durable consumer for all API processes: each change is stored once (redeliveries are ignored).
         await kuzet.bus.subscribe("camera-health-recorder", [CameraHealthChanged], self._record_health)
         if kuzet.settings.mqtt_url:
@@ -60,6 +62,17 @@ class OperationsRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+
+    async def _keep_archive_forever(self) -> None:
+        """Retention sweep and disk-pressure eviction (held evidence is never touched) every few minutes."""
+        retention = self._kuzet.archive.retention
+        while True:
+            try:
+                await asyncio.to_thread(retention.sweep)
+                await asyncio.to_thread(retention.relieve_pressure)
+            except Exception:  # the archive keeper must survive a full disk or a database hiccup
+                log.exception("archive retention failed; retrying")
+            await asyncio.sleep(self._archive_every)
 
     async def _escalate_forever(self) -> None:
         """Each round: escalate alerts past their SLA, open maintenance tickets for faults past theirs."""

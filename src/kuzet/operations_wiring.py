@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from kuzet.adapters.roads.geojson import load_geojson
 from kuzet.adapters.roads.graph import network_from_graph
 from kuzet.adapters.roads.osm import load_osm
+from kuzet.config.site import OffensesConfig
 from kuzet.domain.fleet_messages import (
     ChangeDeviceState,
     CloseMaintenanceTicket,
@@ -80,9 +82,12 @@ def make_operations(
     uow_factory: UnitOfWorkFactory,
     taxonomy: OffenseTaxonomy,
     roads: str,
+    *,
     alert_policy: AlertPolicy | None = None,
     fleet_policy: FleetPolicy | None = None,
+    site: OffensesConfig | None = None,
 ) -> OperationsServices:
+    """``site`` carries the deployment's procedures (SOPs) and municipal services from the site file."""
     network = load_roads(roads)
     bounds = GeoBounds(
         float(network.lats.min()),
@@ -91,8 +96,15 @@ def make_operations(
         float(network.lons.max()),
     ).widened(MAP_MARGIN_M)
     return OperationsServices(
-        alert_policy=alert_policy or AlertPolicy(),
-        field_policy=FieldPolicy(bounds=bounds),
+        alert_policy=alert_policy
+        or AlertPolicy(
+            sops={code: tuple(steps) for code, steps in (site.procedures if site else {}).items()}
+        ),
+        field_policy=FieldPolicy(
+            bounds=bounds,
+            municipal_services=dict(site.municipal_services) if site else {},
+            ticket_sla={code: timedelta(hours=h) for code, h in (site.ticket_hours if site else {}).items()},
+        ),
         network=network,
         advisor=DispatchAdvisor(uow_factory, network),
         live_feed=LiveFeed(taxonomy),

@@ -133,6 +133,15 @@ RuleConfig = Annotated[
 class OffensesConfig(_Strict):
     legal_articles: dict[str, str] = Field(default_factory=dict, description="Offense code → legal article")
     priorities: dict[str, Priority] = Field(default_factory=dict, description="Offense code → priority 1..5")
+    procedures: dict[str, list[str]] = Field(
+        default_factory=dict, description="Offense code → standard operating procedure, one step per item"
+    )
+    municipal_services: dict[str, str] = Field(
+        default_factory=dict, description="Infrastructure code → the service its tickets go to"
+    )
+    ticket_hours: dict[str, float] = Field(
+        default_factory=dict, description="Infrastructure code → hours the service has to fix it"
+    )
 
 
 class SiteConfig(_Strict):
@@ -228,7 +237,7 @@ def _offense_errors(site: SiteConfig) -> list[str]:
     codes = {o.code for o in OffenseTaxonomy.default()}
     return [
         f"offenses.{section}.{code}: unknown offense code {code!r}"
-        for section in ("legal_articles", "priorities")
+        for section in ("legal_articles", "priorities", "procedures", "municipal_services", "ticket_hours")
         for code in getattr(site.offenses, section)
         if code not in codes
     ]
