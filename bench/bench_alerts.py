@@ -1,4 +1,4 @@
-"""alerts: router throughput and live-feed latency"""
+"""alert router throughput and live-feed latency"""
 
 from __future__ import annotations
 
