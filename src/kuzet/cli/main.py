@@ -7,6 +7,7 @@ import sys
 import typer
 
 from kuzet.cli import (
+    analyze,
     archive,
     audit,
     cameras,
@@ -42,6 +43,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(fleet.app, name="fleet")
 app.command("watch")(watch.watch)
 app.command("worker")(worker.worker)
+app.command("analyze")(analyze.analyze)
 
 
 def main() -> None:
