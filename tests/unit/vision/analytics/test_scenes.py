@@ -19,7 +19,8 @@ def test_sprites_are_real_cut_out_people(scene_assets: SceneAssets) -> None:
     for sprite in scene_assets.pedestrians:
         width, height = sprite.size
         assert 70 <= height <= 170
-        assert 1.6 <= height / width <= 4.5
+        assert height / width >= 1.6
+        assert height / width <= 4.5
         assert 0.45 <= sprite.mask.mean() <= 1.0
         assert sprite.image[sprite.mask].std() > 10  # textured pixels, not a flat fill
     assert scene_assets.vehicle_is_real  # the van parked in vtest's background
