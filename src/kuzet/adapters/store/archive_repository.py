@@ -17,6 +17,7 @@ from kuzet.adapters.store.tables import (
     EvidenceExportRow,
     LegalHoldRow,
 )
+from kuzet.adapters.store.values import aware
 from kuzet.domain.archive import ArchiveTotals, LegalHold, Segment, TimeRange, Upload
 from kuzet.domain.evidence import EvidenceExport
 from kuzet.errors import ConflictError
@@ -26,16 +27,12 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
-
-
 def _segment(row: ArchiveSegmentRow) -> Segment:
     return Segment(
         id=row.id,
         camera_id=row.camera_id,
-        start=_aware(row.start),
-        end=_aware(row.end),
+        start=aware(row.start),
+        end=aware(row.end),
         path=row.path,
         size=row.size,
         sha256=row.sha256,
@@ -146,12 +143,12 @@ def _hold(row: LegalHoldRow) -> LegalHold:
     return LegalHold(
         id=row.id,
         camera_id=row.camera_id,
-        range=TimeRange(_aware(row.start), _aware(row.end)),
+        range=TimeRange(aware(row.start), aware(row.end)),
         case_number=row.case_number,
         reason=row.reason,
         placed_by=row.placed_by,
-        placed_at=_aware(row.placed_at),
-        released_at=_aware(row.released_at) if row.released_at else None,
+        placed_at=aware(row.placed_at),
+        released_at=aware(row.released_at) if row.released_at else None,
         released_by=row.released_by,
         release_reason=row.release_reason,
     )
@@ -203,12 +200,12 @@ def _upload(row: ArchiveUploadRow) -> Upload:
         camera_id=row.camera_id,
         officer=row.officer,
         unit=row.unit,
-        recorded_at=_aware(row.recorded_at),
+        recorded_at=aware(row.recorded_at),
         filename=row.filename,
         sha256=row.sha256,
         size=row.size,
         uploaded_by=row.uploaded_by,
-        uploaded_at=_aware(row.uploaded_at),
+        uploaded_at=aware(row.uploaded_at),
         segment_count=row.segment_count,
     )
 
@@ -244,12 +241,12 @@ def _export(row: EvidenceExportRow) -> EvidenceExport:
     return EvidenceExport(
         id=row.id,
         camera_id=row.camera_id,
-        range=TimeRange(_aware(row.start), _aware(row.end)),
+        range=TimeRange(aware(row.start), aware(row.end)),
         case_number=row.case_number,
         reason=row.reason,
         recipient=row.recipient,
         created_by=row.created_by,
-        created_at=_aware(row.created_at),
+        created_at=aware(row.created_at),
         bundle_path=row.bundle_path,
         bundle_sha256=row.bundle_sha256,
         clip_sha256=row.clip_sha256,

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuzet.adapters.store.tables import AuditHeadRow, AuditRecordRow
+from kuzet.adapters.store.values import aware
 from kuzet.domain.audit import GENESIS_HASH, AuditEntry, AuditOutcome, AuditRecord, seal
 
 
 def _record(row: AuditRecordRow) -> AuditRecord:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)  # SQLite drops the zone
+    at = aware(row.at)
     entry = AuditEntry(
         actor=row.actor,
         action=row.action,

@@ -6,7 +6,7 @@ camera_id ...)``), on SQLite and PostgreSQL alike, never one query per camera.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select, update
@@ -19,6 +19,7 @@ from kuzet.adapters.store.fleet_tables import (
     MaintenanceTicketRow,
 )
 from kuzet.adapters.store.tables import CameraRow
+from kuzet.adapters.store.values import aware
 from kuzet.domain.availability import CameraDown, HealthRecord
 from kuzet.domain.fleet import DeviceState, DeviceStatus, Disposition, MaintenanceStatus, MaintenanceTicket
 from kuzet.domain.health import HealthCondition
@@ -29,13 +30,8 @@ T = TypeVar("T", bound=tuple[Any, ...])
 R = TypeVar("R", CameraHealthChangeRow, DeviceStateHistoryRow)
 
 
-def _at(value: datetime) -> datetime:
-    """SQLite returns naive datetimes; everything Kuzet stores is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _maybe(value: datetime | None) -> datetime | None:
-    return None if value is None else _at(value)
+    return None if value is None else aware(value)
 
 
 def _scoped(
@@ -61,9 +57,9 @@ def _record(row: CameraHealthChangeRow) -> HealthRecord:
         camera_id=row.camera_id,
         condition=HealthCondition(row.condition),
         previous=HealthCondition(row.previous),
-        since=_at(row.since),
+        since=aware(row.since),
         detail=row.detail,
-        recorded_at=_at(row.recorded_at),
+        recorded_at=aware(row.recorded_at),
     )
 
 
@@ -71,7 +67,7 @@ def _status(row: DeviceStateRow | DeviceStateHistoryRow) -> DeviceStatus:
     return DeviceStatus(
         camera_id=row.camera_id,
         state=DeviceState(row.state),
-        since=_at(row.since),
+        since=aware(row.since),
         reason=row.reason,
         expected_end=_maybe(row.expected_end),
         disposition=Disposition(row.disposition) if row.disposition else None,
@@ -107,7 +103,7 @@ def _window_rows(
     ).subquery()
     opening: Select[tuple[R]] = select(table).join(before, before.c.id == table.id).where(before.c.rank == 1)
     rows: list[R] = [*session.scalars(opening), *session.scalars(inside)]
-    return sorted(rows, key=lambda r: (r.camera_id, _at(r.since), r.id))
+    return sorted(rows, key=lambda r: (r.camera_id, aware(r.since), r.id))
 
 
 class SqlCameraHealthRepository:
@@ -159,7 +155,7 @@ class SqlCameraHealthRepository:
                 camera_id=row.camera_id,
                 district_id=district,
                 condition=HealthCondition(row.condition),
-                since=_at(row.since),
+                since=aware(row.since),
                 detail=row.detail,
                 device_state=DeviceState(state) if state else DeviceState.IN_SERVICE,
             )
@@ -281,7 +277,7 @@ def _ticket(row: MaintenanceTicketRow) -> MaintenanceTicket:
     return MaintenanceTicket(
         id=row.id,
         camera_id=row.camera_id,
-        opened_at=_at(row.opened_at),
+        opened_at=aware(row.opened_at),
         reason=row.reason,
         status=MaintenanceStatus(row.status),
         closed_at=_maybe(row.closed_at),

@@ -3,7 +3,7 @@ so of two operators acting at once exactly one wins, on SQLite and PostgreSQL al
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from kuzet.adapters.store.operations_tables import (
     UnitFixRow,
 )
 from kuzet.adapters.store.tables import PatrolUnitRow
+from kuzet.adapters.store.values import aware, aware_or_none, point_or_none
 from kuzet.domain.alerts import Alert, AlertStatus
 from kuzet.domain.geo import GeoBounds, GeoPoint
 from kuzet.domain.incidents import ClosureCode, Incident, IncidentState
@@ -26,21 +27,6 @@ from kuzet.domain.units import UnitStatus
 from kuzet.domain.users import TenantScope
 from kuzet.errors import ConflictError, NotFoundError
 from kuzet.services.operations_ports import StaleVersionError
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes; everything Kuzet stores is UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _at(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _point(lat: float | None, lon: float | None) -> GeoPoint | None:
-    return GeoPoint(lat, lon) if lat is not None and lon is not None else None
 
 
 def _alert_values(alert: Alert) -> dict[str, object]:
@@ -72,19 +58,19 @@ def _alert(row: AlertRow) -> Alert:
         id=row.id,
         code=row.code,
         priority=Priority(row.priority),
-        first_at=_at(row.first_at),
-        last_at=_at(row.last_at),
+        first_at=aware(row.first_at),
+        last_at=aware(row.last_at),
         camera_id=row.camera_id,
         track_id=row.track_id,
-        position=_point(row.lat, row.lon),
+        position=point_or_none(row.lat, row.lon),
         tenant_id=row.tenant_id,
         count=row.count,
         status=AlertStatus(row.status),
         detail=row.detail,
         snapshot_ref=row.snapshot_ref,
         acknowledged_by=row.acknowledged_by,
-        acknowledged_at=_utc(row.acknowledged_at),
-        escalated_at=_utc(row.escalated_at),
+        acknowledged_at=aware_or_none(row.acknowledged_at),
+        escalated_at=aware_or_none(row.escalated_at),
         incident_id=row.incident_id,
         sop_done=tuple(row.sop_done),
         version=row.version,
@@ -185,8 +171,8 @@ def _incident(row: IncidentRow) -> Incident:
         id=row.id,
         code=row.code,
         priority=Priority(row.priority),
-        position=_point(row.lat, row.lon),
-        created_at=_at(row.created_at),
+        position=point_or_none(row.lat, row.lon),
+        created_at=aware(row.created_at),
         created_by=row.created_by,
         summary=row.summary,
         state=IncidentState(row.state),
@@ -196,7 +182,7 @@ def _incident(row: IncidentRow) -> Incident:
         tenant_id=row.tenant_id,
         closure_code=ClosureCode(row.closure_code) if row.closure_code else None,
         unit_ids=tuple(row.unit_ids),
-        updated_at=_utc(row.updated_at),
+        updated_at=aware_or_none(row.updated_at),
     )
 
 
@@ -234,7 +220,7 @@ class SqlIncidentRepository:
             .where(IncidentNoteRow.incident_id == incident_id)
             .order_by(IncidentNoteRow.id)
         )
-        return [(_at(n.at), n.author, n.text) for n in self._session.scalars(query)]
+        return [(aware(n.at), n.author, n.text) for n in self._session.scalars(query)]
 
 
 class SqlUnitTracking:
@@ -243,7 +229,7 @@ class SqlUnitTracking:
 
     def last_fix(self, unit_id: str) -> datetime | None:
         row = self._session.get(UnitFixRow, unit_id)
-        return None if row is None else _at(row.at)
+        return None if row is None else aware(row.at)
 
     def set_position(self, unit_id: str, position: GeoPoint, at: datetime) -> None:
         unit = self._session.get(PatrolUnitRow, unit_id)
@@ -300,14 +286,14 @@ def _ticket(row: TicketRow) -> MunicipalTicket:
         id=row.id,
         code=row.code,
         service=row.service,
-        position=_point(row.lat, row.lon),
-        opened_at=_at(row.opened_at),
-        due_at=_at(row.due_at),
+        position=point_or_none(row.lat, row.lon),
+        opened_at=aware(row.opened_at),
+        due_at=aware(row.due_at),
         status=TicketStatus(row.status),
         camera_id=row.camera_id,
         alert_id=row.alert_id,
         note=row.note,
-        closed_at=_utc(row.closed_at),
+        closed_at=aware_or_none(row.closed_at),
     )
 
 

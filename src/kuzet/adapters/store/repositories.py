@@ -16,16 +16,13 @@ from kuzet.adapters.store.tables import (
     TenantRow,
     UserRow,
 )
+from kuzet.adapters.store.values import point_or_none
 from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory
 from kuzet.domain.units import PatrolUnit, UnitKind, UnitStatus
 from kuzet.domain.users import Role, Tenant, TenantKind, TenantScope, User
 from kuzet.errors import ConflictError
-
-
-def _point(lat: float | None, lon: float | None) -> GeoPoint | None:
-    return GeoPoint(lat, lon) if lat is not None and lon is not None else None
 
 
 def _camera(row: CameraRow) -> Camera:
@@ -36,7 +33,7 @@ def _camera(row: CameraRow) -> Camera:
         purpose=CameraPurpose(row.purpose),
         district_id=row.district_id,
         owner_tenant_id=row.owner_tenant_id,
-        position=_point(row.lat, row.lon),
+        position=point_or_none(row.lat, row.lon),
         heading_deg=row.heading_deg,
         stream_url=row.stream_url,
         sub_stream_url=row.sub_stream_url,
@@ -209,7 +206,7 @@ def _unit(row: PatrolUnitRow) -> PatrolUnit:
         UnitKind(row.kind),
         row.district_id,
         UnitStatus(row.status),
-        _point(row.lat, row.lon),
+        point_or_none(row.lat, row.lon),
     )
 
 
