@@ -21,7 +21,7 @@ from kuzet.adapters.store.engine import make_engine, make_session_factory
 from kuzet.adapters.store.outbox import OutboxRelay
 from kuzet.adapters.store.unit_of_work import SqlUnitOfWork
 from kuzet.config.settings import Settings
-from kuzet.config.site import load_site
+from kuzet.config.site import SiteConfig, load_site
 from kuzet.domain.archive import PlaceLegalHold, ReleaseLegalHold
 from kuzet.domain.commands import AddUser, ImportCameras, ImportSite, RegisterCamera, RemoveCamera
 from kuzet.domain.messages import Command
@@ -73,6 +73,7 @@ class Kuzet:
     outbox: OutboxRelay
     archive: ArchiveServices
     operations: OperationsServices
+    site: SiteConfig | None = None  # the site file (KUZET_SITE_FILE): zones and rules for analytics
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.session_factory)
@@ -172,4 +173,5 @@ def bootstrap(
         outbox=OutboxRelay(session_factory, bus),
         archive=make_archive(settings, archive or load_archive_config(settings.archive_path), uow_factory),
         operations=operations,
+        site=site_config,
     )

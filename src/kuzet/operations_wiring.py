@@ -11,6 +11,7 @@ from kuzet.adapters.roads.geojson import load_geojson
 from kuzet.adapters.roads.graph import network_from_graph
 from kuzet.adapters.roads.osm import load_osm
 from kuzet.config.site import OffensesConfig
+from kuzet.domain.detections import RecordDetection
 from kuzet.domain.fleet_messages import (
     ChangeDeviceState,
     CloseMaintenanceTicket,
@@ -37,7 +38,7 @@ from kuzet.domain.operations_messages import (
     TakeCitizenCall,
 )
 from kuzet.errors import ConfigError
-from kuzet.services import alerts, camera_health, field, fleet, incidents
+from kuzet.services import alerts, camera_health, detections, field, fleet, incidents
 from kuzet.services.alerts import AlertPolicy
 from kuzet.services.dispatch import DispatchAdvisor
 from kuzet.services.field import FieldPolicy
@@ -135,6 +136,7 @@ def operations_handlers(
         MoveTicket: field.move_ticket,
         # Camera health alerts take the same path as every other alert (folding, tenant ownership).
         RecordCameraHealth: partial(camera_health.record_camera_health, raise_alert=raise_alert),
+        RecordDetection: partial(detections.record_detection, raise_alert=raise_alert),
         ChangeDeviceState: fleet.change_device_state,
         OpenOverdueMaintenanceTickets: partial(
             fleet.open_overdue_maintenance_tickets, policy=ops.fleet_policy

@@ -1,10 +1,13 @@
-"""``kuzet worker``: ingest, record and health-check the registered cameras on this host.
+"""``kuzet worker``: ingest, record, analyse and health-check the registered cameras on this host.
 
 The "center" deployment runs ``kuzet serve`` (API, outbox relay) and one or more ``kuzet worker``
 processes next to it on the same database and archive. A worker starts one process per camera
 (``IngestSupervisor``), shows a live table of the cameras, logs every stream status change, and
 writes each camera health change as a ``CameraHealthChanged`` event to the outbox, in its own
-transaction, so the API relays it to the bus and the live feed like any other event. Ctrl+C or
+transaction, so the API relays it to the bus and the live feed like any other event. Cameras with
+rules in the site file (``KUZET_SITE_FILE``) also run the analytics pipeline; each hit is stored
+with its snapshot and raises an alert (``HitRecorder``). A camera whose analytics cannot start (a
+missing model, a zone that does not fit) is named with the reason and still recorded. Ctrl+C or
 SIGTERM stops the cameras in order; every segment being written is finished and indexed first.
 """
 
@@ -24,8 +27,16 @@ from kuzet.domain.cameras import Camera
 from kuzet.domain.health import HealthChange, HealthCondition
 from kuzet.domain.users import TenantScope
 from kuzet.errors import ConfigError
+from kuzet.ingest.analytics import AnalyticsSpec, check_analytics, specs_for
+from kuzet.ingest.hits import HitRecorder
 from kuzet.ingest.status import StreamHealth, StreamStatus
-from kuzet.ingest.supervisor import CameraState, HealthSink, IngestSupervisor, StatusSink
+from kuzet.ingest.supervisor import (
+    DEFAULT_DETECT_SIZE,
+    CameraState,
+    HealthSink,
+    IngestSupervisor,
+    StatusSink,
+)
 
 STATUS_STYLE = {
     StreamStatus.STREAMING: "green",
@@ -77,7 +88,18 @@ def logging_status_sink() -> StatusSink:
 
 def render(states: Sequence[CameraState]) -> Table:
     """The live table: one row per camera."""
-    table = Table("camera", "status", "fps", "frames", "analysed", "dropped", "reconnects", "health")
+    table = Table(
+        "camera",
+        "status",
+        "fps",
+        "frames",
+        "analysed",
+        "dropped",
+        "reconnects",
+        "health",
+        "analytics",
+        "hits",
+    )
     table.title = f"kuzet worker: {len(states)} camera(s), Ctrl+C stops"
     for state in states:
         style = "red" if state.status.is_failure else STATUS_STYLE.get(state.status, "")
@@ -92,15 +114,31 @@ def render(states: Sequence[CameraState]) -> Table:
             str(state.frames_dropped),
             str(state.reconnects + state.restarts),
             f"[{health_style}]{health}[/]",
+            f"[red]{state.analytics}[/]" if state.analytics.startswith("off:") else state.analytics,
+            str(state.hits),
         )
     return table
 
 
+def analytics_plan(kuzet: Kuzet, cameras: Sequence[Camera]) -> dict[str, AnalyticsSpec]:
+    """The cameras whose analytics can run; the others are named with the reason (and still recorded)."""
+    from kuzet.adapters.models.loader import load_onnx  # ONNX Runtime only when analytics is wanted
+
+    specs = specs_for(kuzet.site, [c.id for c in cameras])
+    for camera_id, why in check_analytics(specs, DEFAULT_DETECT_SIZE, load_onnx).items():
+        console.log(f"[red]{camera_id}: analytics off, recording goes on:[/] {why}", highlight=False)
+        del specs[camera_id]
+    return specs
+
+
 def worker(
     camera: list[str] = typer.Option([], "--camera", "-c", help="Only this camera id (repeatable)"),
-    detect_fps: float = typer.Option(5.0, min=0.1, help="Frames per second analysed per camera"),
+    detect_fps: float | None = typer.Option(
+        None, min=0.1, help="Frames per second analysed per camera [default: the site file's, else 5]"
+    ),
+    analytics: bool = typer.Option(True, help="Run the site file's rules on the cameras that have them"),
 ) -> None:
-    """Ingest the registered cameras: record them to the archive and watch their picture health."""
+    """Ingest the registered cameras: record, analyse and watch their picture health."""
     logging.basicConfig(
         level=logging.INFO,
         format="%(message)s",
@@ -111,12 +149,16 @@ def worker(
         with kuzet.uow() as uow:
             registered = uow.cameras.list(TenantScope(tenant_id=None))
         chosen = select_cameras(registered, camera)
+        specs = analytics_plan(kuzet, chosen) if analytics else {}
+        fps = detect_fps or (kuzet.site.analytics.fps if kuzet.site else 5.0)
         supervisor = IngestSupervisor(
             kuzet.settings,
             chosen,
             outbox_health_sink(kuzet),
             logging_status_sink(),
-            detect_fps=detect_fps,
+            detect_fps=fps,
+            analytics=specs,
+            hit_sink=HitRecorder(kuzet),
         )
         for camera_id, reason in supervisor.skipped.items():
             console.log(f"[dim]{camera_id} skipped: {reason}[/]")

@@ -3,29 +3,48 @@
 Validated by nested pydantic models with ``extra="forbid"``; every error names the path of the bad key
 (``cameras[3].kind``) and, for YAML syntax errors, the line and column.
 
+Rules are the analytics rule plug-ins' own configs (``kuzet.vision.rules.registry.RuleConfig``), so a
+rule's thresholds are validated by the rule that reads them; after validation every rule is built once
+against its camera's zones and calibration, so a rule on a line that needs an area, a zone of another
+camera or a classifier that is not configured is refused here, at load time, with the rule's path.
+
 Example::
 
+    timezone: Asia/Almaty
+    analytics: {detector: {type: nanodet, threads: 1}, fps: 5}
     districts:
       - {id: almaly, name: Almaly, lat: 43.25, lon: 76.93}
     cameras:
       - {id: street-0001, name: Abay/Dostyk, kind: street, purpose: public_order,
          district: almaly, lat: 43.2501, lon: 76.9502, heading: 90}
+    zones:
+      - {id: crossing, camera: street-0001, points: [[0.1, 0.6], [0.9, 0.6], [0.9, 0.9], [0.1, 0.9]]}
+    rules:
+      - {type: loitering, id: crossing-loiter, zone: crossing, min_seconds: 120}
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kuzet.domain.cameras import CAMERA_ID_PATTERN, Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory, OffenseTaxonomy, Priority
 from kuzet.domain.users import Tenant, TenantKind
 from kuzet.errors import ConfigError
+from kuzet.vision.detectors.classifier import ClassifierConfig as ClassifierModelConfig
+from kuzet.vision.detectors.nanodet import NanoDetConfig
+from kuzet.vision.detectors.registry import DetectorConfig
+from kuzet.vision.rules.base import CropClassifier, RuleConfigBase, RuleEnvironment
+from kuzet.vision.rules.registry import RULE_TAGS, RuleConfig, build_rule
+from kuzet.vision.zones import FrameSize, GroundCalibration, LineZone, PolygonZone
 
 
 class _Strict(BaseModel):
@@ -58,6 +77,16 @@ class TenantConfig(_Strict):
         return Tenant(self.id, self.name, self.kind, frozenset(self.allowed_categories))
 
 
+Point = tuple[float, float]
+
+
+class CalibrationConfig(_Strict):
+    """Four or more image points (fractions 0..1) and where they lie on the ground (metres)."""
+
+    image_points: list[Point] = Field(min_length=4, description="Image coordinates, 0..1 of width and height")
+    ground_points: list[Point] = Field(min_length=4, description="The same points on the ground, metres")
+
+
 class CameraConfig(_Strict):
     id: str = Field(pattern=CAMERA_ID_PATTERN.pattern, description="Unique camera id")
     name: str = Field(min_length=1, description="Display name, usually the address")
@@ -71,6 +100,10 @@ class CameraConfig(_Strict):
     stream_url: str | None = Field(None, description="Main stream: rtsp://, rtsps://, http(s):// or a file")
     sub_stream_url: str | None = Field(None, description="Low-resolution stream for analytics")
     enabled: bool = Field(True, description="Disabled cameras are kept but not ingested")
+    analytics: bool = Field(True, description="Run the analytics pipeline on this camera's stream")
+    calibration: CalibrationConfig | None = Field(
+        None, description="Image → ground points for speeds in m/s (running, wrong-way)"
+    )
 
     def to_domain(self) -> Camera:
         position = GeoPoint(self.lat, self.lon) if self.lat is not None and self.lon is not None else None
@@ -89,45 +122,11 @@ class CameraConfig(_Strict):
         )
 
 
-Point = tuple[float, float]
-
-
 class ZoneConfig(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$", description="Zone id, unique per camera")
     camera: str = Field(description="Camera the zone is drawn on")
     kind: Literal["polygon", "line"] = Field("polygon", description="An area, or a directed line")
     points: list[Point] = Field(min_length=2, description="Image coordinates, 0..1 of width and height")
-
-
-class _RuleBase(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$", description="Rule id")
-    zone: str = Field(description="Zone the rule watches")
-    schedule: str | None = Field(None, description="When the rule is active, e.g. '08:00-18:00'")
-
-
-class IntrusionRule(_RuleBase):
-    type: Literal["intrusion"]
-    classes: list[str] = Field(default_factory=lambda: ["person"], description="Object classes")
-
-
-class LineCrossingRule(_RuleBase):
-    type: Literal["line_crossing"]
-    direction: Literal["in", "out", "both"] = Field("both", description="Which crossing direction counts")
-
-
-class LoiteringRule(_RuleBase):
-    type: Literal["loitering"]
-    min_seconds: float = Field(60, gt=0, description="Dwell time that counts as loitering")
-
-
-class CrowdRule(_RuleBase):
-    type: Literal["crowd"]
-    min_people: int = Field(10, ge=2, description="People in the zone that count as a crowd")
-
-
-RuleConfig = Annotated[
-    IntrusionRule | LineCrossingRule | LoiteringRule | CrowdRule, Field(discriminator="type")
-]
 
 
 class OffensesConfig(_Strict):
@@ -144,14 +143,70 @@ class OffensesConfig(_Strict):
     )
 
 
+class AnalyticsConfig(_Strict):
+    """How the ingest workers analyse their cameras."""
+
+    detector: DetectorConfig = Field(default_factory=NanoDetConfig, description="Object detector backend")
+    fps: float = Field(5.0, gt=0, le=30, description="Frames per second analysed per camera")
+    classifiers: dict[str, ClassifierModelConfig] = Field(
+        default_factory=dict, description="Crop classifier models by name, for classifier rules"
+    )
+    clip_before_s: float = Field(10.0, ge=0, description="Seconds of recording before a hit in its clip")
+    clip_after_s: float = Field(20.0, gt=0, description="Seconds of recording after a hit in its clip")
+
+
 class SiteConfig(_Strict):
     name: str = Field("Kuzet site", description="Name of the center")
+    timezone: str = Field("Asia/Almaty", description="IANA time zone that rule schedules are read in")
+    analytics: AnalyticsConfig = Field(default_factory=AnalyticsConfig, description="Video analytics")
     districts: list[DistrictConfig] = Field(default_factory=list, description="Districts of the city")
     tenants: list[TenantConfig] = Field(default_factory=list, description="Parties connected by agreement")
     cameras: list[CameraConfig] = Field(default_factory=list, description="Cameras")
     zones: list[ZoneConfig] = Field(default_factory=list, description="Zones and lines on camera images")
     rules: list[RuleConfig] = Field(default_factory=list, description="Offense rules on zones")
     offenses: OffensesConfig = Field(default_factory=OffensesConfig, description="Taxonomy customisation")
+
+    def camera_rules(self, camera_id: str) -> list[RuleConfigBase]:
+        """The rules that run on ``camera_id`` (named directly or through their zone), in file order."""
+        zone_camera = {z.id: z.camera for z in self.zones}
+        return [r for r in self.rules if (r.camera or zone_camera.get(r.zone or "")) == camera_id]
+
+    def rule_environment(
+        self, camera_id: str, frame_size: FrameSize, classifiers: Mapping[str, CropClassifier] | None = None
+    ) -> RuleEnvironment:
+        """The camera's zones and calibration in pixels of ``frame_size``; ValueError naming the key."""
+        zones: dict[str, PolygonZone | LineZone] = {}
+        for z in self.zones:
+            if z.camera != camera_id:
+                continue
+            name = f"zones.{z.id}"
+            zones[z.id] = (
+                PolygonZone(z.points, frame_size, name=name)
+                if z.kind == "polygon"
+                else LineZone(z.points[0], z.points[1], frame_size, name=name)
+            )
+        camera = next((c for c in self.cameras if c.id == camera_id), None)
+        calibration = None
+        if camera is not None and camera.calibration is not None:
+            c = camera.calibration
+            where = f"cameras.{camera_id}.calibration"
+            calibration = GroundCalibration(c.image_points, c.ground_points, frame_size, name=where)
+        return RuleEnvironment(
+            frame_size=frame_size,
+            zones=zones,
+            calibration=calibration,
+            timezone=ZoneInfo(self.timezone),
+            classifiers=dict(classifiers or {}),
+        )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from None
+        return name
 
     def taxonomy(self) -> OffenseTaxonomy:
         return OffenseTaxonomy.default().customised(self.offenses.legal_articles, self.offenses.priorities)
@@ -171,6 +226,12 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+_DETECTOR_CONFIGS: tuple[type[BaseModel], ...] = get_args(get_args(DetectorConfig)[0])
+_DETECTOR_TAGS = frozenset(get_args(c.model_fields["type"].annotation)[0] for c in _DETECTOR_CONFIGS)
+_UNION_TAGS = RULE_TAGS | _DETECTOR_TAGS
+CHECK_FRAME: FrameSize = (1000, 1000)  # zones are fractions of the image: any size checks them
+
+
 def _loc(parts: tuple[int | str, ...]) -> str:
     out = ""
     for part in parts:
@@ -182,7 +243,7 @@ def _pydantic_errors(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
         # Discriminated unions add the tag name to the path (rules[0].intrusion.zone); drop it.
-        loc = tuple(p for p in err["loc"] if p not in {"intrusion", "line_crossing", "loitering", "crowd"})
+        loc = tuple(p for p in err["loc"] if p not in _UNION_TAGS)
         lines.append(f"{_loc(loc)}: {err['msg']}")
     return lines
 
@@ -209,6 +270,12 @@ def _camera_errors(site: SiteConfig, known_districts: set[str]) -> list[str]:
             errors.append(f"cameras[{i}]: give both lat and lon, or neither")
         elif cam.lat is None and not cam.kind.is_mobile:
             errors.append(f"cameras[{i}]: a fixed {cam.kind.value} camera needs lat and lon")
+        if cam.calibration is not None:
+            c = cam.calibration
+            try:
+                GroundCalibration(c.image_points, c.ground_points, CHECK_FRAME, name="calibration")
+            except ValueError as exc:
+                errors.append(f"cameras[{i}].{exc}")
     return errors
 
 
@@ -224,13 +291,55 @@ def _zone_errors(site: SiteConfig) -> list[str]:
             errors.append(f"zones[{i}].points: a polygon needs at least 3 points")
         if zone.kind == "line" and len(zone.points) != 2:
             errors.append(f"zones[{i}].points: a line has exactly 2 points")
-    zones = {z.id for z in site.zones}
-    errors += [
-        f"rules[{i}].zone: unknown zone {rule.zone!r}"
-        for i, rule in enumerate(site.rules)
-        if rule.zone not in zones
-    ]
+    return errors + _duplicates([z.id for z in site.zones], "zones")
+
+
+def rule_errors(site: SiteConfig) -> list[str]:
+    """Each rule's camera and zone must agree, and the rule must build on its camera's zones."""
+    errors = []
+    cameras = {c.id for c in site.cameras}
+    zones = {z.id: z for z in site.zones}
+    seen: dict[tuple[str, str], int] = {}
+    for i, rule in enumerate(site.rules):
+        zone = zones.get(rule.zone) if rule.zone is not None else None
+        if rule.zone is not None and zone is None:
+            errors.append(f"rules[{i}].zone: unknown zone {rule.zone!r}")
+            continue
+        camera = rule.camera or (zone.camera if zone is not None else None)
+        if camera is None:
+            errors.append(f"rules[{i}].camera: a rule without a zone names the camera it runs on")
+            continue
+        if camera not in cameras:
+            errors.append(f"rules[{i}].camera: unknown camera {camera!r}")
+            continue
+        if zone is not None and zone.camera != camera:
+            errors.append(
+                f"rules[{i}].zone: zone {zone.id!r} is drawn on camera {zone.camera!r}, not {camera!r}"
+            )
+            continue
+        if seen.setdefault((camera, rule.id), i) != i:
+            errors.append(f"rules[{i}].id: duplicate rule {rule.id!r} on camera {camera!r}")
+            continue
+        errors += _build_errors(site, i, rule, camera)
     return errors
+
+
+class _NotLoaded:
+    """Stands for a configured classifier while the site file is checked: rules are built, never run."""
+
+    def classify(self, image_bgr: Any, boxes: Any) -> Any:
+        raise RuntimeError("classifier models are loaded by the ingest worker, not by the site check")
+
+
+def _build_errors(site: SiteConfig, i: int, rule: RuleConfigBase, camera: str) -> list[str]:
+    stand_ins: dict[str, CropClassifier] = {name: _NotLoaded() for name in site.analytics.classifiers}
+    try:
+        build_rule(rule, site.rule_environment(camera, CHECK_FRAME, stand_ins))
+    except ValueError as exc:  # the rule names its key as "rules.<id>.<field>"; give the position too
+        if str(exc).startswith(("zones.", "cameras.")):
+            return []  # a broken zone or calibration of the camera: already reported at its own key
+        return [f"rules[{i}]: {exc}"]
+    return []
 
 
 def _offense_errors(site: SiteConfig) -> list[str]:
@@ -250,6 +359,7 @@ def _cross_reference_errors(site: SiteConfig, known_districts: set[str]) -> list
         *_duplicates([c.id for c in site.cameras], "cameras"),
         *_camera_errors(site, known_districts),
         *_zone_errors(site),
+        *rule_errors(site),
         *_offense_errors(site),
     ]
 

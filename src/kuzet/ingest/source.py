@@ -48,6 +48,7 @@ class SourceConfig:
 
     ``detect_size`` is ``(width, height)`` of the frames handed on (``None``: the stream's own size).
     ``realtime`` paces a file at its frame rate, like a camera; uploads are read as fast as possible.
+    ``loop`` plays a file again from the start when it ends (a demo camera showing recorded footage).
 
     >>> SourceConfig(url="rtsp://cam/main", sub_url="rtsp://cam/sub", detect_fps=5).is_live
     True
@@ -62,6 +63,7 @@ class SourceConfig:
     read_timeout_s: float = 10.0
     decode_threads: int = 1
     realtime: bool = False
+    loop: bool = False
 
     def __post_init__(self) -> None:
         if self.detect_fps <= 0:

@@ -2,9 +2,8 @@
 
 For every enabled camera with a stream URL the supervisor owns one shared-memory frame ring and one
 ``CameraWorker`` process (started and stopped in order, restarted when it dies, by a ``Watchdog``).
-Each worker records its camera: the packet sink is built *inside* the worker process by a picklable
-factory (``make_recorder``), because a database engine, open files and PyAV muxers cannot cross a
-process boundary, and a recorder that crashes with FFmpeg must take only its own camera down.
+Each worker records its camera (``kuzet.ingest.supervised``) and, for cameras with analytics, runs
+the analytics pipeline on its sampled frames; hits come back on a queue and go to ``hit_sink``.
 
 The parent process is the analytics side of the rings: it reads the sampled frames round-robin,
 feeds each to that camera's ``CameraHealthMonitor`` and hands the slot back at once (the monitor keeps
@@ -24,29 +23,33 @@ import dataclasses
 import functools
 import logging
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
+from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-from kuzet.bootstrap import Kuzet, bootstrap
-from kuzet.config.settings import Settings, load_settings
+from kuzet.config.settings import Settings
 from kuzet.domain.cameras import Camera
 from kuzet.domain.health import HealthChange, HealthCondition
+from kuzet.ingest.analytics import AnalyticsHit, AnalyticsMessage, AnalyticsSpec, AnalyticsStatus
 from kuzet.ingest.process import KuzetProcess, mp_context
-from kuzet.ingest.recorder import Recorder
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SourceConfig
 from kuzet.ingest.status import StreamHealth, StreamStatus
+from kuzet.ingest.supervised import SupervisedCameraWorker, make_recorder
 from kuzet.ingest.watchdog import Watchdog
-from kuzet.ingest.worker import CameraWorker, PacketSink, ReconnectPolicy
+from kuzet.ingest.worker import PacketSink, ReconnectPolicy
 from kuzet.vision.health import CameraHealthConfig, CameraHealthMonitor
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HealthSink = Callable[[HealthChange], None]
 """Receives every change of a camera's picture condition (later: the ``RecordCameraHealth`` command)."""
@@ -54,61 +57,13 @@ HealthSink = Callable[[HealthChange], None]
 StatusSink = Callable[[StreamHealth], None]
 """Receives every report of a camera worker about its stream."""
 
+HitSink = Callable[[AnalyticsHit], None]
+"""Receives every analytics hit with its snapshot (``kuzet.ingest.hits.HitRecorder`` stores them)."""
+
 RecorderFactory = Callable[[str], PacketSink]
 """Builds the packet sink of one camera id *in the worker process*; it must pickle (module level)."""
 
 DEFAULT_DETECT_SIZE = (640, 360)
-
-
-class _WorkerApp:
-    """The wired application of one worker process, built on first use and disposed when it exits."""
-
-    app: Kuzet | None = None
-
-    @classmethod
-    def get(cls, settings: Settings | None) -> Kuzet:
-        if cls.app is None:
-            cls.app = bootstrap(settings if settings is not None else load_settings())
-        return cls.app
-
-    @classmethod
-    def dispose(cls) -> None:
-        app, cls.app = cls.app, None
-        if app is not None:
-            app.dispose()
-
-
-def make_recorder(camera_id: str, settings: Settings | None = None) -> Recorder:
-    """The default ``RecorderFactory``: ``Kuzet.recorder(camera_id)`` of an app wired in this process.
-
-    Without ``settings`` they are read from the environment (``KUZET_DATABASE_URL``, ...) of the worker
-    process. The app is cached for the process; ``SupervisedCameraWorker`` disposes of it on exit.
-    """
-    return _WorkerApp.get(settings).recorder(camera_id)
-
-
-def dispose_worker_app() -> None:
-    """Close the database connections ``make_recorder`` opened in this process (idempotent)."""
-    _WorkerApp.dispose()
-
-
-class SupervisedCameraWorker(CameraWorker):
-    """A ``CameraWorker`` that treats SIGTERM as a request to stop and disposes of its app on exit.
-
-    SIGTERM (a service manager stopping the whole process group) then closes the recorder properly,
-    so the segment in progress is finished and indexed instead of lost.
-    """
-
-    def work(self) -> None:
-        signal.signal(signal.SIGTERM, self._on_sigterm)
-        try:
-            super().work()
-        finally:
-            dispose_worker_app()
-
-    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
-        # Setting the event takes its lock, which the interrupted code may hold: do it from a thread.
-        threading.Thread(target=self.stop_event.set, name="sigterm-stop", daemon=True).start()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +80,8 @@ class CameraState:
     reconnects: int = 0
     restarts: int = 0
     condition: HealthCondition = HealthCondition.OK
+    analytics: str = "off"  # what runs ("nanodet: rule-a, rule-b"), or why not
+    hits: int = 0
 
 
 @dataclass(slots=True)
@@ -147,7 +104,10 @@ class IngestSupervisor:
 
     ``recording`` picks the recorder of every worker: ``Settings`` (each worker wires the app from
     them), a picklable ``RecorderFactory`` such as ``make_recorder`` (settings from the worker's
-    environment), or ``None`` to analyse without recording.
+    environment), or ``None`` to analyse without recording. ``analytics`` gives the cameras whose
+    worker runs the analytics pipeline; their hits go to ``hit_sink``. ``play_files``: a camera whose
+    URL is a file reads it ``once`` as fast as it decodes, or paced like a camera (``realtime``), or
+    paced and started over at its end (``loop``, the demo's cameras with recorded footage).
 
     >>> supervisor = IngestSupervisor(settings, cameras, print, print)  # doctest: +SKIP
     >>> supervisor.run_for(60)  # doctest: +SKIP
@@ -172,6 +132,9 @@ class IngestSupervisor:
         tick_interval_s: float = 0.5,
         clock: Callable[[], float] = time.time,
         log_level: int = logging.INFO,
+        analytics: Mapping[str, AnalyticsSpec] | None = None,
+        hit_sink: HitSink | None = None,
+        play_files: Literal["once", "realtime", "loop"] = "once",
     ) -> None:
         if isinstance(recording, Settings):
             self._recorder_factory: RecorderFactory | None = functools.partial(
@@ -181,6 +144,8 @@ class IngestSupervisor:
             self._recorder_factory = recording
         self.health_sink = health_sink
         self.status_sink = status_sink
+        self.hit_sink = hit_sink
+        self.analytics = dict(analytics or {})
         self.detect_size = detect_size
         self.ring_slots = ring_slots
         self.policy = policy or ReconnectPolicy()
@@ -197,10 +162,23 @@ class IngestSupervisor:
                 self.skipped[camera.id] = reason
                 continue
             source = SourceConfig.for_camera(camera, detect_fps=detect_fps, detect_size=detect_size)
-            source = dataclasses.replace(source, open_timeout_s=open_timeout_s)
+            source = dataclasses.replace(
+                source,
+                open_timeout_s=open_timeout_s,
+                realtime=play_files != "once",
+                loop=play_files == "loop",
+            )
             monitor = CameraHealthMonitor(camera.id, health_config)
             self._cameras[camera.id] = _Camera(camera, source, monitor)
         self._statuses: Queue[StreamHealth] = mp_context().Queue(maxsize=max(64, 16 * len(self._cameras)))
+        # Workers write hit snapshots here; the hit sink takes each file over (the rest go at stop).
+        self._snapshot_dir = Path(tempfile.mkdtemp(prefix="kuzet-snapshots-"))
+        self._analytics_queue: Queue[AnalyticsMessage] = mp_context().Queue(
+            maxsize=max(64, 16 * len(self._cameras))
+        )
+        for cid in self.analytics:
+            if cid in self._cameras:
+                self._cameras[cid].state = dataclasses.replace(self._cameras[cid].state, analytics="starting")
         self._watchdog = Watchdog(interval_s=watchdog_interval_s, join_timeout_s=join_timeout_s)
         self._started = self._stopped = False
         self._stop_requested = False
@@ -267,6 +245,9 @@ class IngestSupervisor:
             sink_factory=functools.partial(factory, cam.camera.id) if factory is not None else None,
             policy=self.policy,
             log_level=self.log_level,
+            analytics=self.analytics.get(cam.camera.id),
+            analytics_queue=self._analytics_queue,
+            snapshot_dir=self._snapshot_dir,
         )
 
     def request_stop(self) -> None:
@@ -274,19 +255,37 @@ class IngestSupervisor:
         self._stop_requested = True
 
     def stop(self) -> None:
-        """Stop the workers (newest first), forward their last reports, unlink the rings. Idempotent."""
+        """Stop the workers (newest first), forward their last reports, unlink the rings. Idempotent.
+
+        The queues are read while the workers stop: a worker exits only once its queue's buffered
+        messages are in the pipe, and a full pipe nobody reads would hold it until it is killed.
+        """
         if self._stopped:
             return
         self._stopped = True
+        stopped = threading.Event()
+        reader = threading.Thread(target=self._drain_until, args=(stopped,), name="drain", daemon=True)
+        reader.start()
         try:
             self._watchdog.stop()
+            stopped.set()
+            reader.join()
             self._drain_statuses(limit=None)
+            self._drain_analytics(limit=None)
         finally:
+            stopped.set()
             for cam in self._cameras.values():
                 self._free_ring(cam)
-            self._statuses.close()
-            self._statuses.join_thread()
+            for q in (self._statuses, self._analytics_queue):
+                q.close()
+                q.join_thread()
+            shutil.rmtree(self._snapshot_dir, ignore_errors=True)
         log.info("ingest stopped")
+
+    def _drain_until(self, stopped: threading.Event) -> None:
+        while not stopped.is_set():
+            if self._drain_statuses(limit=256) + self._drain_analytics(limit=256) == 0:
+                stopped.wait(self.idle_wait_s)
 
     def _free_ring(self, cam: _Camera) -> None:
         ring, cam.ring = cam.ring, None
@@ -333,7 +332,7 @@ class IngestSupervisor:
         for cam in self._cameras.values():
             if cam.ring is not None and self._analyse_one(cam):
                 analysed += 1
-        forwarded = self._drain_statuses(limit=256)
+        forwarded = self._drain_statuses(limit=256) + self._drain_analytics(limit=256)
         if analysed == 0 and forwarded == 0:
             self._wait_for_status(self.idle_wait_s)
         now = self._clock()
@@ -392,15 +391,7 @@ class IngestSupervisor:
         self._forward_status(health)
 
     def _drain_statuses(self, limit: int | None) -> int:
-        forwarded = 0
-        while limit is None or forwarded < limit:
-            try:
-                health = self._statuses.get(timeout=0)
-            except queue.Empty:
-                break
-            self._forward_status(health)
-            forwarded += 1
-        return forwarded
+        return drain(self._statuses, self._forward_status, limit)
 
     def _forward_status(self, health: StreamHealth) -> None:
         cam = self._cameras.get(health.camera_id)
@@ -429,6 +420,31 @@ class IngestSupervisor:
         except Exception:
             log.exception("camera %s: the status sink failed", health.camera_id)
 
+    def _drain_analytics(self, limit: int | None) -> int:
+        return drain(self._analytics_queue, self._forward_analytics, limit)
+
+    def _forward_analytics(self, message: AnalyticsMessage) -> None:
+        cam = self._cameras.get(message.camera_id)
+        if isinstance(message, AnalyticsStatus):
+            if cam is not None:
+                shown = message.detail if message.running else f"off: {message.detail}"
+                cam.state = dataclasses.replace(cam.state, analytics=shown)
+            if not message.running:
+                log.error(
+                    "camera %s: analytics off (recording goes on): %s", message.camera_id, message.detail
+                )
+            return
+        if cam is not None:
+            cam.state = dataclasses.replace(cam.state, hits=cam.state.hits + 1)
+        hit = message.hit
+        log.info("camera %s: %s by rule %s (%s)", message.camera_id, hit.code, hit.rule_id, hit.detail)
+        if self.hit_sink is None:
+            return
+        try:
+            self.hit_sink(message)
+        except Exception:  # the database or the archive is away: the hit is lost, the ingest goes on
+            log.exception("camera %s: the hit sink failed", message.camera_id)
+
     def snapshot(self) -> list[CameraState]:
         """The state of every camera, in start order (safe to call from another thread)."""
         return [cam.state for cam in list(self._cameras.values())]
@@ -446,3 +462,16 @@ class IngestSupervisor:
             raise KeyboardInterrupt
         log.info("%s received; stopping", signal.Signals(signum).name)
         self.request_stop()
+
+
+def drain(source: Queue[T], forward: Callable[[T], None], limit: int | None) -> int:
+    """Forward what ``source`` holds now, at most ``limit`` messages (all with ``None``); how many."""
+    forwarded = 0
+    while limit is None or forwarded < limit:
+        try:
+            message = source.get(timeout=0)
+        except queue.Empty:
+            break
+        forward(message)
+        forwarded += 1
+    return forwarded

@@ -17,18 +17,21 @@ import dataclasses
 import logging
 import queue
 import random
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import av.logging
 from av.packet import Packet
 from av.video.stream import VideoStream
 
 from kuzet.domain.messages import utc_now
+from kuzet.ingest.analytics import AnalyticsRunner, AnalyticsSpec
 from kuzet.ingest.process import KuzetProcess
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SampledFrame, SourceConfig, StreamSource
@@ -131,7 +134,9 @@ class CameraWorker(KuzetProcess):
     >>> worker.start(); ...; worker.stop(); worker.join()  # doctest: +SKIP
 
     ``sink_factory`` is called inside the worker process (it must pickle, e.g. a module-level function
-    or a ``functools.partial``) and its sink gets the main stream's packets.
+    or a ``functools.partial``) and its sink gets the main stream's packets. With ``analytics`` the
+    worker also runs the camera's analytics pipeline on every sampled frame and puts its hits and
+    status on ``analytics_queue`` (see ``kuzet.ingest.analytics``).
     """
 
     def __init__(
@@ -145,8 +150,15 @@ class CameraWorker(KuzetProcess):
         policy: ReconnectPolicy | None = None,
         stop_event: Event | None = None,
         log_level: int = logging.INFO,
+        analytics: AnalyticsSpec | None = None,
+        analytics_queue: Queue[Any] | None = None,
+        snapshot_dir: Path | None = None,
     ) -> None:
         super().__init__(f"camera:{camera_id}", stop_event=stop_event, log_level=log_level)
+        self.analytics = analytics
+        self.analytics_queue = analytics_queue
+        self.snapshot_dir = snapshot_dir or Path(tempfile.gettempdir())
+        self._runner: AnalyticsRunner | None = None
         self.camera_id = camera_id
         self.policy = policy or ReconnectPolicy()
         self.source_config = dataclasses.replace(source, read_timeout_s=self.policy.stall_timeout_s)
@@ -167,6 +179,13 @@ class CameraWorker(KuzetProcess):
         # passes only fatal messages on to logging: a lossy stream must not flood the log.
         av.logging.set_level(av.logging.FATAL)
         sink = self.sink_factory() if self.sink_factory is not None else None
+        if self.analytics is not None:
+            from kuzet.adapters.models.loader import load_onnx  # ONNX Runtime only where analytics runs
+
+            fast_file = not self.source_config.is_live and not self.source_config.realtime
+            self._runner = AnalyticsRunner(
+                self.analytics, self.analytics_queue, load_onnx, self.snapshot_dir, stream_clock=fast_file
+            )
         backoff = Backoff(self.policy)
         self._report(StreamStatus.CONNECTING, f"connecting to {redact(self.source_config.url)}")
         outcome = _Outcome(StreamStatus.STOPPED, "stopped", final=True)
@@ -208,6 +227,8 @@ class CameraWorker(KuzetProcess):
                 if isinstance(item, SampledFrame):
                     if self.ring is not None and not self.ring.put(item.image, item.wall_time):
                         self.frames_dropped += 1
+                    if self._runner is not None:
+                        self._runner.feed(item)
                 elif sink is not None:
                     sink.write(item)
                 now = time.monotonic()
@@ -233,6 +254,8 @@ class CameraWorker(KuzetProcess):
         if source.frames_decoded == 0:
             detail = f"{where} has no decodable frame ({source.decode_errors} damaged packets)"
             return _Outcome(StreamStatus.BAD_STREAM, detail, final=True)
+        if self.source_config.loop:
+            return _Outcome(StreamStatus.RECONNECTING, f"{where} played to the end; playing it again")
         return _Outcome(StreamStatus.ENDED, f"{where} played to the end", final=True)
 
     def _report(self, status: StreamStatus, detail: str, *, retry_in_s: float | None = None) -> None:

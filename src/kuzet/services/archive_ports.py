@@ -55,6 +55,9 @@ class ArchiveStorage(Protocol):
     def scratch(self) -> Path:
         """A folder on the archive's disk for files being built (clips, uploads, bundles)."""
 
+    def save_snapshot(self, camera_id: str, at: datetime, name: str, jpeg: bytes) -> str:
+        """Store an analytics snapshot JPEG; its relative path."""
+
 
 @dataclass(frozen=True, slots=True)
 class MediaInfo:

@@ -31,6 +31,9 @@ from av.container import OutputContainer
 from av.packet import Packet
 from av.video.stream import VideoStream
 
+from kuzet.adapters.store import migrate
+from kuzet.bootstrap import Kuzet, bootstrap
+from kuzet.config.settings import load_settings
 from kuzet.ingest.process import mp_context
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SourceConfig
@@ -309,3 +312,17 @@ def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Kuzet:
+    """A migrated SQLite database and an archive with 2 s segments, named in the workers' environment."""
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "archive.yaml").write_text("segment_seconds: 2\n", encoding="utf-8")
+    monkeypatch.setenv("KUZET_DATABASE_URL", f"sqlite:///{tmp_path / 'kuzet.db'}")
+    monkeypatch.setenv("KUZET_ARCHIVE_PATH", str(archive))
+    monkeypatch.setenv("KUZET_BUS_URL", "memory://")
+    kuzet = bootstrap(load_settings())
+    migrate.upgrade(kuzet.engine)
+    return kuzet

@@ -16,16 +16,13 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-
-from kuzet.adapters.store import migrate
-from kuzet.bootstrap import Kuzet, bootstrap
-from kuzet.config.settings import load_settings
+from kuzet.bootstrap import Kuzet
 from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.health import HealthChange, HealthCondition
 from kuzet.ingest.status import StreamHealth, StreamStatus
-from kuzet.ingest.supervisor import IngestSupervisor, make_recorder
+from kuzet.ingest.supervised import make_recorder
+from kuzet.ingest.supervisor import IngestSupervisor
 from kuzet.ingest.worker import ReconnectPolicy
 from kuzet.vision.health import CameraHealthConfig
 from tests.integration.ingest.conftest import VTEST, RtspServerFactory, free_port
@@ -46,20 +43,6 @@ def camera(camera_id: str, url: str | None, *, enabled: bool = True) -> Camera:
         stream_url=url,
         enabled=enabled,
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Kuzet:
-    """A migrated SQLite database and an archive with 2 s segments, named in the workers' environment."""
-    archive = tmp_path / "archive"
-    archive.mkdir()
-    (archive / "archive.yaml").write_text("segment_seconds: 2\n", encoding="utf-8")
-    monkeypatch.setenv("KUZET_DATABASE_URL", f"sqlite:///{tmp_path / 'kuzet.db'}")
-    monkeypatch.setenv("KUZET_ARCHIVE_PATH", str(archive))
-    monkeypatch.setenv("KUZET_BUS_URL", "memory://")
-    kuzet = bootstrap(load_settings())
-    migrate.upgrade(kuzet.engine)
-    return kuzet
 
 
 def shm_left(names: dict[str, str]) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from kuzet.domain.cameras import validate_camera_id
 
 EVIDENCE_FOLDER = "_evidence"
+SNAPSHOTS_FOLDER = "_snapshots"
 KEYS_FOLDER = "_keys"
 SCRATCH_FOLDER = "_scratch"
 SEGMENT_SUFFIX = ".ts"
@@ -119,6 +120,21 @@ class FilesystemArchive:
 
     def evidence_target(self, export_id: str, created_at: datetime) -> str:
         return f"{EVIDENCE_FOLDER}/{created_at.astimezone(UTC):%Y-%m-%d}/{export_id}.zip"
+
+    def save_snapshot(self, camera_id: str, at: datetime, name: str, jpeg: bytes) -> str:
+        """Store an analytics snapshot; its relative path (``_snapshots/<camera>/<day>/<name>.jpg``).
+
+        Written to a temporary name and renamed, so a reader never sees half a picture.
+        """
+        if not name.replace("-", "").isalnum():
+            raise ValueError(f"snapshot name {name!r}: letters, digits and dashes only")
+        path = f"{SNAPSHOTS_FOLDER}/{validate_camera_id(camera_id)}/{at.astimezone(UTC):%Y-%m-%d}/{name}.jpg"
+        final = self.root / path
+        final.parent.mkdir(parents=True, exist_ok=True)
+        part = final.with_name(final.name + PART_SUFFIX)
+        part.write_bytes(jpeg)
+        os.replace(part, final)
+        return path
 
     def scratch(self) -> Path:
         """A folder on the archive's disk for files that are built and then moved in (clips, uploads)."""

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
@@ -15,6 +16,7 @@ from kuzet.domain.users import Permission
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alerts"))]
+CanSee = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alert_snapshot"))]
 CanAct = Annotated[Principal, Depends(Authorize(Permission.ALERTS_WRITE, "handle_alert", audit_view=False))]
 
 
@@ -42,6 +44,7 @@ class AlertPublic(BaseModel):
     incident_id: str | None
     version: int
     procedure: list[SopStepPublic]
+    snapshot_url: str | None = Field(description="The analytics snapshot (JPEG with the box drawn), if any")
 
     @classmethod
     def of(cls, alert: Alert, steps: tuple[str, ...]) -> AlertPublic:
@@ -63,6 +66,7 @@ class AlertPublic(BaseModel):
             incident_id=alert.incident_id,
             version=alert.version,
             procedure=[SopStepPublic(index=i, text=t, done=i in alert.sop_done) for i, t in enumerate(steps)],
+            snapshot_url=f"/api/alerts/{alert.id}/snapshot.jpg" if alert.snapshot_ref else None,
         )
 
 
@@ -97,6 +101,18 @@ def list_alerts(
 def get_alert(alert_id: str, principal: CanRead, kuzet: KuzetDep) -> AlertPublic:
     alert = _visible(kuzet, principal, alert_id)
     return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
+
+
+@router.get("/{alert_id}/snapshot.jpg", response_class=FileResponse)
+def get_snapshot(alert_id: str, principal: CanSee, kuzet: KuzetDep) -> FileResponse:
+    """The picture the analytics took when it raised the alert (each view is audited)."""
+    alert = _visible(kuzet, principal, alert_id)
+    if alert.snapshot_ref is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"alert {alert_id!r} has no snapshot")
+    path = kuzet.archive.storage.locate(alert.snapshot_ref)
+    if not path.is_file():
+        raise HTTPException(status.HTTP_410_GONE, f"the snapshot of alert {alert_id!r} is no longer stored")
+    return FileResponse(path, media_type="image/jpeg", filename=f"{alert_id}.jpg")
 
 
 @router.post("/{alert_id}/acknowledge")

@@ -1,0 +1,41 @@
+"""Where analytics hits land: the snapshot in the archive, the detection (and its alert) in the store.
+
+``HitRecorder`` is the ``IngestSupervisor``'s hit sink in ``kuzet worker`` and ``kuzet demo``. The JPEG
+is written first so the alert never points at a picture that is not there; if the archive cannot take
+it (disk full, permissions) the detection is still recorded, without a snapshot, and the failure logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from uuid import uuid4
+
+from kuzet.bootstrap import Kuzet
+from kuzet.ingest.analytics import AnalyticsHit
+from kuzet.services.context import Actor
+
+log = logging.getLogger(__name__)
+ANALYTICS = Actor("system:analytics")
+
+
+class HitRecorder:
+    """Store each hit's snapshot and record it as a detection through the message bus."""
+
+    def __init__(self, kuzet: Kuzet) -> None:
+        self.kuzet = kuzet
+        self.recorded = 0
+
+    def __call__(self, hit: AnalyticsHit) -> None:
+        detection_id = f"det-{uuid4().hex[:12]}"
+        at = datetime.fromtimestamp(hit.hit.time, UTC)
+        snapshot_ref: str | None = None
+        try:
+            jpeg = hit.snapshot.read_bytes()
+            snapshot_ref = self.kuzet.archive.storage.save_snapshot(hit.camera_id, at, detection_id, jpeg)
+        except OSError:
+            log.exception("camera %s: snapshot of %s not stored", hit.camera_id, detection_id)
+        finally:
+            hit.snapshot.unlink(missing_ok=True)
+        self.kuzet.messagebus.handle(hit.to_command(detection_id, snapshot_ref), ANALYTICS)
+        self.recorded += 1
