@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -29,9 +28,9 @@ from kuzet.vision.detectors.nanodet import NanoDetConfig
 from kuzet.vision.detectors.opencv_hog import OpenCvHogConfig
 from kuzet.vision.detectors.registry import DetectorConfig, build_detector
 from kuzet.vision.pipeline import AnalyticsPipeline, TrackLog
-from kuzet.vision.rules.base import RuleConfigBase, RuleEnvironment, RuleHit
-from kuzet.vision.rules.registry import RuleSet, build_rule, parse_rule_config
-from kuzet.vision.zones import FrameSize, LineZone, PolygonZone
+from kuzet.vision.rules.base import RuleHit
+from kuzet.vision.rules.registry import RuleSet
+from kuzet.vision.zones import FrameSize
 
 stderr = Console(stderr=True)
 DETECTORS = ("auto", "nanodet", "opencv_hog")
@@ -48,47 +47,18 @@ def choose_detector(name: str) -> Detector:
     return build_detector(config, load_onnx)
 
 
-def camera_zones(site: SiteConfig, camera: str, frame_size: FrameSize) -> dict[str, PolygonZone | LineZone]:
-    """The camera's zones in pixels, from the site file's fractions of the image."""
-    zones: dict[str, PolygonZone | LineZone] = {}
-    for z in site.zones:
-        if z.camera != camera:
-            continue
-        try:
-            zones[z.id] = (
-                PolygonZone(z.points, frame_size, name=z.id)
-                if z.kind == "polygon"
-                else LineZone(z.points[0], z.points[1], frame_size, name=z.id)
-            )
-        except ValueError as exc:
-            raise ConfigError(f"zones.{z.id}: {exc}") from None
-    return zones
-
-
 def camera_rules(site: SiteConfig, camera: str, frame_size: FrameSize) -> RuleSet:
-    """The rules on the camera's zones, as the rule registry's configs; rules that do not convert or
-    build are skipped with a warning on stderr."""
-    env = RuleEnvironment(frame_size=frame_size, zones=camera_zones(site, camera, frame_size))
-    configs: list[RuleConfigBase] = []
-    for rule in site.rules:
-        if rule.zone not in env.zones:
-            continue
-        try:
-            config = parse_rule_config(rule.model_dump(exclude_none=True))
-            build_rule(config, env)
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'][2:]))}: {e['msg']}" for e in exc.errors())
-            warn(f"rule {rule.id!r} skipped: no registry {rule.type} config fits ({problems})")
-            continue
-        except ValueError as exc:
-            warn(f"rule {rule.id!r} skipped: {exc}")
-            continue
-        if config.schedule is not None:
-            warn(f"rule {rule.id!r}: its schedule is read against video time from 1970-01-01 00:00 UTC")
-        configs.append(config)
-    if not configs:
-        warn(f"camera {camera!r} has no usable rules: no hits will be reported")
-    return RuleSet(configs, env)
+    """The camera's rules on its zones (the site file was checked when it loaded, rules and all)."""
+    rules = site.camera_rules(camera)
+    try:
+        rule_set = RuleSet(rules, site.rule_environment(camera, frame_size))
+    except ValueError as exc:
+        raise ConfigError(f"camera {camera}: {exc}") from None
+    if not rules:
+        warn(f"camera {camera!r} has no rules: no hits will be reported")
+    if any(rule.schedule is not None for rule in rules):
+        warn(f"camera {camera!r}: schedules are read against video time from 1970-01-01 00:00 UTC")
+    return rule_set
 
 
 def warn(message: str) -> None:

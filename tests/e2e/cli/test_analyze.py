@@ -80,20 +80,20 @@ def test_reports_intrusions_into_the_lower_half(tmp_path: Path) -> None:
         assert hit["bbox"][3] >= 576 / 2  # the feet are in the lower half
 
 
-def test_skips_site_rules_that_do_not_fit(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_site_rule_that_does_not_fit_is_refused_when_the_site_loads(tmp_path: Path) -> None:
     text = SITE.replace(
         "rules:", "  - {id: gate, camera: street-0001, kind: line, points: [[0.5, 0.1], [0.5, 0.9]]}\nrules:"
     )
-    text += "  - {id: bad-class, type: intrusion, zone: lower-half, classes: [unicorn]}\n"
-    text += "  - {id: bad-zone, type: intrusion, zone: gate}\n"
-    text += "  - {id: cross, type: line_crossing, zone: gate, direction: in}\n"
-    rules = camera_rules(parse_site(text), "street-0001", (768, 576))
+    good = text + "  - {id: cross, type: line_crossing, zone: gate, direction: in}\n"
+    rules = camera_rules(parse_site(good), "street-0001", (768, 576))
     assert [rule.config.id for rule in rules.rules] == ["keep-out", "cross"]
-    err = capsys.readouterr().err
-    assert "'bad-class' skipped" in err
-    assert "unicorn" in err
-    assert "'bad-zone' skipped" in err
-    assert "line" in err
+
+    site = tmp_path / "site.yaml"
+    site.write_text(good + "  - {id: bad-zone, type: intrusion, zone: gate}\n", encoding="utf-8")
+    result = run(str(VTEST), "--site", str(site), "--camera", "street-0001", "--detector", "opencv_hog")
+    assert isinstance(result.exception, ConfigError), result.output
+    assert "rules[2]: rules.bad-zone.zone: 'gate' is a line; this rule needs a polygon" in str(result.exception)
+    assert result.stdout == ""
 
 
 def test_a_corrupt_video_is_one_clear_error(tmp_path: Path) -> None:

@@ -109,3 +109,97 @@ def test_missing_and_non_mapping_files(tmp_path: Path) -> None:
     listing.write_text("- a\n- b\n")
     with pytest.raises(ConfigError, match="top level must be a mapping"):
         load_site(listing)
+
+
+ANALYTICS = GOOD.replace(
+    "rules:\n",
+    "  - {id: street-area, camera: street-0001, points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]]}\nrules:\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "  - {type: loitering, id: gate-loiter, zone: gate}\n",
+            "rules[2]: rules.gate-loiter.zone: 'gate' is a line; this rule needs a polygon",
+        ),
+        (
+            "  - {type: intrusion, id: wrong-cam, zone: yard, camera: street-0001}\n",
+            "rules[2].zone: zone 'yard' is drawn on camera 'school-0001', not 'street-0001'",
+        ),
+        (
+            "  - {type: running, id: run-anywhere}\n",
+            "rules[2].camera: a rule without a zone names the camera",
+        ),
+        (
+            "  - {type: running, id: run, camera: street-9999}\n",
+            "rules[2].camera: unknown camera 'street-9999'",
+        ),
+        (
+            "  - {type: intrusion, id: night-yard, zone: yard}\n",
+            "rules[2].id: duplicate rule 'night-yard' on camera 'school-0001'",
+        ),
+        (
+            "  - {type: classifier, id: drinking, zone: street-area, code: public_drinking, model: beer,"
+            " class_index: 1}\n",
+            "rules[2]: rules.drinking.model: no classifier model 'beer' is loaded",
+        ),
+        (
+            "  - {type: suspicious_stash, id: stash, zone: street-area, min_stop_seconds: 40}\n",
+            "rules[2]: Value error, min_stop_seconds must be smaller than max_stop_seconds",
+        ),
+        ("  - {type: crowd, id: crowd, zone: street-area, min_people: 1}\n", "rules[2].min_people"),
+    ],
+)
+def test_a_rule_that_cannot_run_on_its_camera_is_refused_with_its_path(extra: str, expected: str) -> None:
+    text = ANALYTICS.replace("offenses:", extra.rstrip("\n") + "\noffenses:", 1)
+    with pytest.raises(ConfigError) as caught:
+        parse_site(text, "site.yaml")
+    assert expected in str(caught.value)
+
+
+def test_analytics_section_calibration_and_timezone() -> None:
+    text = (
+        "timezone: Asia/Almaty\nanalytics: {detector: {type: opencv_hog, upscale: 2}, fps: 2}\n"
+        + ANALYTICS.replace(
+            "heading: 90}",
+            "heading: 90,\n     calibration: {image_points: [[0, 1], [1, 1], [0.8, 0.5], [0.2, 0.5]],"
+            " ground_points: [[0, 0], [20, 0], [16, 30], [4, 30]]}}",
+        ).replace("offenses:", "  - {type: running, id: runner, zone: street-area}\noffenses:")
+    )
+    site = parse_site(text)
+    assert site.analytics.detector.type == "opencv_hog"
+    env = site.rule_environment("street-0001", (640, 360))
+    assert env.calibration is not None
+    assert str(env.timezone) == "Asia/Almaty"
+    assert set(env.zones) == {"street-area"}
+    assert [r.id for r in site.camera_rules("street-0001")] == ["runner"]
+    assert [r.id for r in site.camera_rules("school-0001")] == ["night-yard", "gate-in"]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("timezone: Mars/Olympus\n", "timezone: Value error, unknown time zone 'Mars/Olympus'"),
+        ("analytics: {detector: {type: yolo9000}}\n", "analytics.detector: Input tag 'yolo9000'"),
+        ("analytics: {detector: {type: nanodet, threads: 0}}\n", "analytics.detector.threads"),
+        ("analytics: {fps: 0}\n", "analytics.fps"),
+    ],
+)
+def test_bad_analytics_settings_name_their_key(change: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_site(change + GOOD, "site.yaml")
+    assert expected in str(caught.value)
+
+
+def test_a_calibration_on_one_line_is_refused() -> None:
+    text = GOOD.replace(
+        "heading: 90}",
+        "heading: 90,\n     calibration: {image_points: [[0, 0], [0.5, 0.5], [1, 1], [0.2, 0.2]],"
+        " ground_points: [[0, 0], [1, 1], [2, 2], [3, 3]]}}",
+    )
+    with pytest.raises(
+        ConfigError, match=r"cameras\[0\]\.calibration: the points do not define a homography"
+    ):
+        parse_site(text)
