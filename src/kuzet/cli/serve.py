@@ -22,6 +22,7 @@ from kuzet.domain.users import Role, TenantScope
 from kuzet.errors import ConfigError
 from kuzet.sim.activity import CityActivity
 from kuzet.sim.city import SimulatedCity, generate_city
+from kuzet.sim.footage_cameras import FootageCameras, detector_config, footage_cameras
 
 
 def _preflight(kuzet: Kuzet) -> None:
@@ -99,6 +100,7 @@ def demo(
     cameras: int = typer.Option(300, help="Cameras in the simulated city"),
     units: int = typer.Option(40, help="Patrol units in the simulated city"),
     no_serve: bool = typer.Option(False, "--no-serve", help="Prepare the demo and exit"),
+    footage: bool = typer.Option(True, help="Two street cameras play real footage through the analytics"),
 ) -> None:
     """Build a simulated city (once), add demo users, and serve the API with the city alive."""
     os.environ.setdefault("KUZET_ROADS", f"sim:{seed}")  # dispatch routes on the demo city's own streets
@@ -122,6 +124,13 @@ def demo(
         admin = _ensure_user(kuzet, "admin", Role.ADMIN, "Demo Administrator")
         host, port = host or kuzet.settings.host, port or kuzet.settings.port
         url = f"http://{host}:{port}"
+        shown = ", ".join(c.id for c in footage_cameras(city.cameras))
+        footage_note = (
+            f"  Cameras {shown} play real footage (var/footage) through the analytics\n"
+            f"  ({detector_config()['type']}); their alerts carry a snapshot: /api/alerts/ID/snapshot.jpg"
+            if footage
+            else ""
+        )
         console.print(
             Panel.fit(
                 f"Kuzet demo on the embedded defaults ({kuzet.settings.database_url}, in-process bus)\n\n"
@@ -131,11 +140,13 @@ def demo(
                 f"  try: curl -s -d 'username=operator&password={operator}' {url}/api/auth/login\n"
                 f"  live: kuzet watch --url {url} --username operator   (password above)\n\n"
                 "  The simulated city is alive: patrols drive, citizens call, cameras raise alerts,\n"
-                "  and a duty operator dispatches the nearest unit by road.",
+                "  and a duty operator dispatches the nearest unit by road.\n"
+                f"{footage_note}",
                 title="Kuzet",
                 border_style="green",
             )
         )
         if not no_serve:
             _preflight(kuzet)
-            _run(kuzet, host, port, background=[_activity(kuzet, city).run])
+            jobs = [_activity(kuzet, city).run] + ([FootageCameras(kuzet).run] if footage else [])
+            _run(kuzet, host, port, background=jobs)

@@ -24,16 +24,15 @@ from rich.table import Table
 from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import console, wired
 from kuzet.domain.cameras import Camera
-from kuzet.domain.health import HealthChange, HealthCondition
+from kuzet.domain.health import HealthCondition
 from kuzet.domain.users import TenantScope
 from kuzet.errors import ConfigError
 from kuzet.ingest.analytics import AnalyticsSpec, check_analytics, specs_for
-from kuzet.ingest.hits import HitRecorder
+from kuzet.ingest.hits import HitRecorder, outbox_health_sink
 from kuzet.ingest.status import StreamHealth, StreamStatus
 from kuzet.ingest.supervisor import (
     DEFAULT_DETECT_SIZE,
     CameraState,
-    HealthSink,
     IngestSupervisor,
     StatusSink,
 )
@@ -56,17 +55,6 @@ def select_cameras(cameras: Sequence[Camera], only: Sequence[str] = ()) -> list[
     if unknown:
         raise ConfigError(f"no such camera: {', '.join(unknown)}")
     return [by_id[cid] for cid in dict.fromkeys(only)]
-
-
-def outbox_health_sink(kuzet: Kuzet) -> HealthSink:
-    """Write each health change as a ``CameraHealthChanged`` event to the outbox (one transaction each)."""
-
-    def record(change: HealthChange) -> None:
-        with kuzet.uow() as uow:
-            uow.emit(change.to_event())
-            uow.commit()
-
-    return record
 
 
 def logging_status_sink() -> StatusSink:

@@ -1,6 +1,7 @@
-"""Where analytics hits land: the snapshot in the archive, the detection (and its alert) in the store.
+"""Where a worker's findings land: analytics hits and picture health changes, into the store.
 
-``HitRecorder`` is the ``IngestSupervisor``'s hit sink in ``kuzet worker`` and ``kuzet demo``. The JPEG
+``HitRecorder`` is the ``IngestSupervisor``'s hit sink in ``kuzet worker`` and ``kuzet demo``: the
+snapshot goes into the archive, the detection (and its alert) into the store. The JPEG
 is written first so the alert never points at a picture that is not there; if the archive cannot take
 it (disk full, permissions) the detection is still recorded, without a snapshot, and the failure logged.
 """
@@ -8,10 +9,12 @@ it (disk full, permissions) the detection is still recorded, without a snapshot,
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from uuid import uuid4
 
 from kuzet.bootstrap import Kuzet
+from kuzet.domain.health import HealthChange
 from kuzet.ingest.analytics import AnalyticsHit
 from kuzet.services.context import Actor
 
@@ -39,3 +42,14 @@ class HitRecorder:
             hit.snapshot.unlink(missing_ok=True)
         self.kuzet.messagebus.handle(hit.to_command(detection_id, snapshot_ref), ANALYTICS)
         self.recorded += 1
+
+
+def outbox_health_sink(kuzet: Kuzet) -> Callable[[HealthChange], None]:
+    """Write each health change as a ``CameraHealthChanged`` event to the outbox (one transaction each)."""
+
+    def record(change: HealthChange) -> None:
+        with kuzet.uow() as uow:
+            uow.emit(change.to_event())
+            uow.commit()
+
+    return record

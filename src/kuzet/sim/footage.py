@@ -1,10 +1,10 @@
 """Real footage for cameras that have none: the registries' recordings, re-encoded as a camera sends them.
 
-The demo city and the tests need cameras that show real people, and the only surveillance footage the
-registries ship is opencv-doc's ``vtest.avi`` (a hall with pedestrians, 768×576, 10 fps, ~80 s). It is
-MPEG-4 part 2 in AVI, which no IP camera sends and MPEG-TS segments cannot hold, so it is re-encoded
-once to H.264 with a keyframe every ``gop_seconds`` (as a camera's stream would be) and kept; a
-mirrored copy gives a second, different-looking view of the same kind of scene.
+The demo city and the tests need cameras that show real people, and the only surveillance footage
+the registries ship is opencv-doc's ``vtest.avi``: pedestrians on a campus square seen from a mast,
+768×576, 10 fps, ~80 s. It is MPEG-4 part 2 in AVI, which no IP camera sends and MPEG-TS segments
+cannot hold, so it is re-encoded once to H.264 with a keyframe every ``gop_seconds`` (as a camera's
+stream would be) and kept; a mirrored copy gives a second, different-looking view.
 
 >>> footage = h264_footage(Path("var/footage"))          # doctest: +SKIP
 """
@@ -35,7 +35,9 @@ def h264_copy(
     if target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     if not source.is_file():
-        raise FileNotFoundError(f"{source}: footage not found (the Debian package opencv-doc ships vtest.avi)")
+        raise FileNotFoundError(
+            f"{source}: footage not found (the Debian package opencv-doc ships vtest.avi)"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + ".part")
     with av.open(str(source)) as src, av.open(str(part), "w", format="mp4") as out:
@@ -49,7 +51,7 @@ def h264_copy(
         for index, frame in enumerate(src.decode(video)):
             if max_seconds is not None and index >= max_seconds * float(rate):
                 break
-            image = frame.to_ndarray(format="bgr24")
+            image = np.asarray(frame.to_ndarray(format="bgr24"), np.uint8)
             if mirror:
                 image = np.ascontiguousarray(image[:, ::-1])
             out.mux(stream.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
@@ -59,8 +61,8 @@ def h264_copy(
 
 
 def h264_footage(folder: Path, source: Path = VTEST_PATH) -> tuple[Path, Path]:
-    """The hall footage as H.264, as recorded and mirrored (made once, then reused)."""
+    """The square footage as H.264, as recorded and mirrored (made once, then reused)."""
     return (
-        h264_copy(source, folder / "hall.mp4"),
-        h264_copy(source, folder / "hall-mirrored.mp4", mirror=True),
+        h264_copy(source, folder / "square.mp4"),
+        h264_copy(source, folder / "square-mirrored.mp4", mirror=True),
     )
