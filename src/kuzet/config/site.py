@@ -374,8 +374,13 @@ def parse_site(text: str, source: str = "<site>", known_districts: set[str] | No
         raise ConfigError(f"{source}: not valid YAML at {where}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from None
-    if raw is None:
-        raw = {}
+    return site_from_mapping({} if raw is None else raw, source, known_districts)
+
+
+def site_from_mapping(
+    raw: object, source: str = "<site>", known_districts: set[str] | None = None
+) -> SiteConfig:
+    """Validate a site given as data (parsed YAML, or built in code) with every cross-check."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the top level must be a mapping of sections, not {type(raw).__name__}")
     try:

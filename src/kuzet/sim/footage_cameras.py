@@ -22,7 +22,7 @@ from typing import Any
 
 from kuzet.adapters.models.install import DEFAULT_CACHE, MODEL_FILE, is_current
 from kuzet.bootstrap import Kuzet
-from kuzet.config.site import SiteConfig
+from kuzet.config.site import SiteConfig, site_from_mapping
 from kuzet.domain.cameras import Camera, CameraKind
 from kuzet.domain.users import TenantScope
 from kuzet.ingest.analytics import specs_for
@@ -51,20 +51,20 @@ def detector_config() -> dict[str, Any]:
 def demo_site(cameras: Sequence[Camera]) -> SiteConfig:
     """Zones and rules for the footage cameras (image fractions of the square seen from a mast)."""
     first, second = cameras[0].id, cameras[1].id
-    return SiteConfig.model_validate(
+    return site_from_mapping(
         {
             "name": "Kuzet demo",
             "analytics": {"detector": detector_config(), "fps": DETECT_FPS},
             "cameras": [_camera_config(c) for c in cameras],
             "zones": [
                 {
-                    "id": "square-bench",
+                    "id": "bench",
                     "camera": first,
                     "points": [[0.55, 0.45], [1, 0.45], [1, 1], [0.55, 1]],
                 },
-                {"id": "square-walkway", "camera": first, "points": [[0, 0.2], [1, 0.2], [1, 1], [0, 1]]},
+                {"id": "walkway", "camera": first, "points": [[0, 0.2], [1, 0.2], [1, 1], [0, 1]]},
                 {
-                    "id": "square-entry",
+                    "id": "entry",
                     "camera": second,
                     "kind": "line",
                     "points": [[0.05, 0.6], [0.95, 0.6]],
@@ -74,14 +74,16 @@ def demo_site(cameras: Sequence[Camera]) -> SiteConfig:
                 {"type": "loitering", "id": "bench-loiter", "zone": "bench", "min_seconds": 12},
                 {
                     "type": "crowd",
-                    "id": "square-crowd",
+                    "id": "walkway-crowd",
                     "zone": "walkway",
                     "min_people": 6,
                     "min_seconds": 3,
                 },
                 {"type": "line_crossing", "id": "entry-in", "zone": "entry", "direction": "in"},
             ],
-        }
+        },
+        "the demo's footage cameras",
+        known_districts={c.district_id for c in cameras},
     )
 
 
