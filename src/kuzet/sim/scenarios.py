@@ -4,7 +4,8 @@ Each builder draws a random but reproducible scenario (seeded) from the scene as
 must fire (with the window in which the hit must come) and negatives placed to tempt the rule (walking
 past a zone's edge, crossing the wrong way, stopping too briefly). ``run_scenario`` pushes the frames
 through the analytics pipeline (motion gate → detector regions → detector → tracker → rules) and
-``score`` matches the hits against the expectations.
+``score`` matches the hits against the expectations. The detector is either the ``OracleDetector`` (the
+truth with scripted faults) or a real ``Detector`` searching the rendered frames: the rules as deployed.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kuzet.sim.scenes import Actor, ExpectedHit, OracleDetector, Scene, SceneAssets, Sprite, Waypoint
-from kuzet.vision.detections import Detections, box_iou
-from kuzet.vision.motion import MotionGate, RecheckSchedule, covered_fraction, regions_for_detection
+from kuzet.vision.detections import COCO_CLASSES, Detections, box_iou
+from kuzet.vision.detectors.base import Detector, Regions
+from kuzet.vision.motion import RecheckSchedule, covered_fraction
+from kuzet.vision.pipeline import AnalyticsPipeline, PipelineSettings
 from kuzet.vision.rules.base import RuleConfigBase, RuleEnvironment, RuleHit
 from kuzet.vision.rules.crowd import CrowdConfig
 from kuzet.vision.rules.illegal_parking import IllegalParkingConfig
@@ -27,7 +30,6 @@ from kuzet.vision.rules.line_crossing import LineCrossingConfig
 from kuzet.vision.rules.loitering import LoiteringConfig
 from kuzet.vision.rules.registry import RuleSet
 from kuzet.vision.rules.wrong_way import WrongWayConfig
-from kuzet.vision.tracking import ByteTracker
 from kuzet.vision.zones import LineZone, PolygonZone
 
 Rect = tuple[float, float, float, float]  # x1, y1, x2, y2 as fractions of the frame
@@ -306,33 +308,50 @@ class ScenarioRun:
     region_fraction: float  # mean fraction of the frame area the detector was asked to look at
 
 
+class _SceneDetector(Detector):
+    """What the pipeline calls: a real detector on the frame, or the oracle on the frame's truth. It
+    also notes how much of the frame it was asked to search (0 when the pipeline did not call it)."""
+
+    name = "scene"
+
+    def __init__(self, inner: OracleDetector | Detector, frame_size: tuple[int, int]) -> None:
+        self.inner, self.frame_size = inner, frame_size
+        self.classes = inner.classes if isinstance(inner, Detector) else COCO_CLASSES
+        self.truth, self.searched = Detections.empty(), 0.0
+
+    def detect(self, image_bgr: NDArray[np.uint8], regions: Regions | None = None) -> Detections:
+        boxes = None if regions is None else np.asarray(regions, np.float32).reshape(-1, 4)
+        self.searched = 1.0 if boxes is None else covered_fraction(boxes, self.frame_size)
+        if isinstance(self.inner, OracleDetector):
+            return self.inner.detect(self.truth, boxes, self.frame_size)
+        return self.inner.detect(image_bgr, boxes)
+
+
 def run_scenario(
     scenario: Scenario,
-    detector: OracleDetector,
+    detector: OracleDetector | Detector,
     *,
     gated: bool = True,
     recheck: RecheckSchedule | None = None,
     min_region: tuple[int, int] = (128, 128),
 ) -> ScenarioRun:
-    """Frame → motion gate → detector regions → detector → tracker → rules, for every frame."""
+    """Every frame through ``AnalyticsPipeline`` (motion gate → detector regions → detector → tracker →
+    rules). A real ``detector`` searches the rendered frame; the oracle reads the frame's truth."""
     scene, size = scenario.scene, scenario.scene.frame_size
-    gate, tracker = MotionGate(), ByteTracker()
-    gate.detect(scene.background)  # the camera ran before the scene: its background is known
-    rules, schedule = RuleSet(scenario.rules, scenario.environment()), recheck or RecheckSchedule(10)
+    settings = PipelineSettings(
+        gated=gated, recheck_every=(recheck or RecheckSchedule(10)).every, min_region=min_region
+    )
+    searcher = _SceneDetector(detector, size)
+    pipeline = AnalyticsPipeline(searcher, RuleSet(scenario.rules, scenario.environment()), size, settings)
+    pipeline.process(scene.background, EPOCH - 1 / scene.fps)  # the camera ran before the scene began
     run = ScenarioRun([], [], 0.0)
     fractions = []
-    for index, t in enumerate(scene.times()):
-        frame, truth = scene.render(float(t))
-        regions: NDArray[np.float32] | None = None
-        if gated:
-            state = tracker.state
-            include = schedule.include(state.tracker_id, state.stationary, index)
-            motion = gate.detect(frame).boxes
-            regions = regions_for_detection(motion, state.xyxy, size, min_region, include_tracked=include)
-        fractions.append(covered_fraction(regions, size) if regions is not None else 1.0)
-        tracked = tracker.update(detector.detect(truth, regions, size), EPOCH + t, regions)
-        run.hits += rules.evaluate(EPOCH + t, tracked, tracker.state, frame)
-        run.truth.append(truth)
+    for t in scene.times():
+        frame, searcher.truth = scene.render(float(t))
+        searcher.searched = 0.0
+        run.hits += pipeline.process(frame, EPOCH + t).hits
+        run.truth.append(searcher.truth)
+        fractions.append(searcher.searched)
     run.region_fraction = float(np.mean(fractions))
     return run
 
