@@ -65,6 +65,27 @@ def test_config_check_lists_every_bad_key(tmp_path: Path) -> None:
     assert "valid" in ok.stdout
 
 
+def test_config_check_loads_the_analytics_and_names_a_missing_model(tmp_path: Path) -> None:
+    rules = (
+        "zones:\n  - {id: walk, camera: street-0001, points: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]]}\n"
+        "rules:\n  - {type: loitering, id: walk-loiter, zone: walk}\n"
+    )
+    site = tmp_path / "site.yaml"
+    site.write_text("analytics: {detector: {type: opencv_hog}}\n" + GOOD_SITE + rules)
+    ok = kuzet(tmp_path / "unused.db", "config", "check", str(site))
+    assert ok.returncode == 0, ok.stderr
+    assert "street-0001" in ok.stdout
+    assert "walk-loiter" in ok.stdout
+    assert "ready" in ok.stdout
+    site.write_text(
+        f"analytics: {{detector: {{type: nanodet, model: {tmp_path / 'gone.onnx'}}}}}\n" + GOOD_SITE + rules
+    )
+    broken = kuzet(tmp_path / "unused.db", "config", "check", str(site))
+    assert broken.returncode == 1
+    assert "gone.onnx" in broken.stdout
+    assert "analytics cannot start on 1 camera(s)" in broken.stderr
+
+
 def test_camera_import_add_list_and_a_duplicate(db: Path, tmp_path: Path) -> None:
     site = tmp_path / "site.yaml"
     site.write_text(GOOD_SITE)
