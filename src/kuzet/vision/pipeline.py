@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from kuzet.vision.detections import COCO_CLASSES, Detections
+from kuzet.vision.detections import COCO_CLASSES, Detections, box_anchor
 from kuzet.vision.detectors.base import Detector
 from kuzet.vision.motion import MotionGate, MotionSettings, RecheckSchedule, regions_for_detection
 from kuzet.vision.rules.base import RuleHit
 from kuzet.vision.rules.registry import RuleSet
-from kuzet.vision.tracking import ByteTracker, TrackerSettings
+from kuzet.vision.tracking import ByteTracker, TrackerSettings, in_frame
 from kuzet.vision.zones import FrameSize
 
 Frame = NDArray[np.uint8]
@@ -66,17 +66,24 @@ class AnalyticsPipeline:
         self.detector, self.rules, self.frame_size = detector, rules, frame_size
         self.settings = settings or PipelineSettings()
         self.gate = MotionGate(self.settings.motion)
-        self.tracker = ByteTracker(self.settings.tracker)
+        self.tracker = ByteTracker(self.settings.tracker, frame_size)
         self.schedule = RecheckSchedule(self.settings.recheck_every)
         self.frame_index = 0
 
     def process(self, frame_bgr: Frame, timestamp: float) -> PipelineOutput:
         """Run every step on one frame; ``timestamp`` in seconds (rules with schedules read it as epoch)."""
         regions = self.regions(frame_bgr)
-        tracked = self.tracker.update(self.detector.detect(frame_bgr, regions), timestamp, regions)
+        tracked = self.tracker.update(self.detect(frame_bgr, regions), timestamp, regions)
         hits = self.evaluate(timestamp, tracked, frame_bgr)
         self.frame_index += 1
         return PipelineOutput(tracked, hits)
+
+    def detect(self, frame_bgr: Frame, regions: Regions | None) -> Detections:
+        """The detector's findings in ``regions``; without a call when there is nowhere to look (no motion
+        and no track due for a re-check): most frames of a quiet camera cost only the gate."""
+        if regions is not None and not len(regions):
+            return Detections.empty()
+        return self.detector.detect(frame_bgr, regions)
 
     def regions(self, frame_bgr: Frame) -> Regions | None:
         """Where the detector looks this frame; ``None`` for the whole frame."""
@@ -86,7 +93,10 @@ class AnalyticsPipeline:
         if self.frame_index == 0 or motion.recalibrated:
             return None
         state = self.tracker.state
-        include = self.schedule.include(state.tracker_id, state.stationary, self.frame_index)
+        # A track predicted out of view is not looked for: a region clipped to the frame's edge would
+        # search somewhere else, every frame until the track ends.
+        in_view = in_frame(box_anchor(state.xyxy, "center"), self.frame_size)
+        include = self.schedule.include(state.tracker_id, state.stationary, self.frame_index) & in_view
         return regions_for_detection(
             motion.boxes, state.xyxy, self.frame_size, self.settings.min_region, include_tracked=include
         )

@@ -7,7 +7,9 @@ are matched only to existing tracks, which keeps ids through partial occlusion w
 All tracks live in one columnar table; the Kalman predict and update run batched over it, and the
 bounded anchor history is a fixed-length ring per track, so nothing in ``update`` loops over objects.
 Tracks outside the regions the detector looked at this frame are not aged (the motion gate re-checks
-stationary objects only now and then; not looking is not the same as not seeing).
+stationary objects only now and then; not looking is not the same as not seeing), unless the tracker
+knows the frame size and the track's predicted centre has left the frame: it walked out of view, and
+would otherwise be kept, unseen and never aged, for as long as the camera runs.
 
 >>> tracker = ByteTracker()
 >>> tracked = tracker.update(detections, timestamp=12.3)   # doctest: +SKIP
@@ -138,11 +140,21 @@ def _assign(iou: NDArray[np.float64], min_iou: float) -> Pairs:
     return np.stack([rows[keep], cols[keep]], axis=1)
 
 
+def in_frame(points: NDArray[np.float32], frame_size: tuple[int, int]) -> NDArray[np.bool_]:
+    """Which points [N, 2] lie inside a frame of ``frame_size`` (width, height)."""
+    width, height = frame_size
+    x, y = points[:, 0], points[:, 1]
+    return np.asarray((x >= 0) & (x <= width) & (y >= 0) & (y <= height), np.bool_)
+
+
 class ByteTracker:
     """Tracks objects in one camera's detections; one instance per stream."""
 
-    def __init__(self, settings: TrackerSettings | None = None) -> None:
+    def __init__(
+        self, settings: TrackerSettings | None = None, frame_size: tuple[int, int] | None = None
+    ) -> None:
         self.settings = settings or TrackerSettings()
+        self.frame_size = frame_size  # (width, height): tracks that leave it age even when not looked at
         self._tracks = _new_rows(Detections.empty(), 0.0, self.settings.history_length)
         self._next_id = 1
         self._state = TracksState.empty(0.0, self.settings.history_length)
@@ -158,7 +170,8 @@ class ByteTracker:
         """Match ``detections`` to tracks; return the matched detections of confirmed tracks with ids.
 
         ``regions`` [R, 4] are the parts of the frame the detector looked at (None: the whole frame);
-        tracks whose predicted box centre lies outside them are neither matched nor aged.
+        tracks whose predicted box centre lies outside them are not aged, unless it lies outside the
+        frame (``frame_size``).
         """
         s = self.settings
         dets = detections[detections.confidence >= s.low_threshold]
@@ -201,7 +214,10 @@ class ByteTracker:
             & (centre[:, None, 1] >= r[None, :, 1])
             & (centre[:, None, 1] <= r[None, :, 3])
         )
-        return np.asarray(inside.any(axis=1), np.bool_)
+        observed = inside.any(axis=1)
+        if self.frame_size is not None:
+            observed |= ~in_frame(centre, self.frame_size)
+        return np.asarray(observed, np.bool_)
 
     def _iou(
         self,

@@ -47,7 +47,7 @@ class Detector(ABC):
         """Objects in ``image_bgr`` (H×W×3 uint8), boxes in frame pixels.
 
         With ``regions`` ([R, 4] x1, y1, x2, y2 pixels, e.g. from the motion gate) only those parts of
-        the frame are searched; ONNX backends batch them into one inference where the model allows.
+        the frame are searched; ONNX backends pack them into one network input (see ``mosaic``).
         """
 
 
@@ -123,6 +123,11 @@ class OnnxDetectorSettings(DetectorSettings):
 
     threads: int = Field(
         1, ge=1, le=64, description="ONNX Runtime intra-op threads (one per camera worker is the default)"
+    )
+    mosaic: bool = Field(
+        True,
+        description="Pack a frame's regions into one network input (one inference per frame) instead of "
+        "one input per region",
     )
 
 

@@ -1,12 +1,15 @@
-"""The pipeline ONNX detector backends share: regions → one batch → decode → frame boxes → NMS.
+"""The pipeline ONNX detector backends share: regions → one network input → decode → frame boxes → NMS.
 
 A backend supplies its input size, normalisation and ``decode`` (one batch item's raw outputs into
-``Candidates`` in network pixels). When the model's batch dimension is fixed at 1 the regions run one
-after another; otherwise they go through ONNX Runtime as one batch (one call, one set of buffers).
+``Candidates`` in network pixels).
 
-On the CPU a region costs about what a full frame costs (the network input has a fixed size; see
-``python -m bench detectors``): regions pay off by seeing small, distant objects at a higher
-resolution and by skipping still frames altogether, not by making one frame cheaper.
+On the CPU an inference costs about the same whatever it shows (the network input has a fixed size;
+see ``python -m bench detectors``), so several regions of one frame are packed into one input
+(``mosaic``, the default): one inference per frame, each region at a higher resolution than the whole
+frame would give it, never enlarged (see ``mosaic.MAX_SCALE``). When they do not pack at a better scale
+than the whole frame, the whole frame is searched once and only what is centred in a region is kept.
+Without ``mosaic`` each region fills its own batch item: one call for models with a dynamic batch size,
+one after another otherwise.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from kuzet.vision.detectors.base import (
     Regions,
     class_filter,
 )
+from kuzet.vision.detectors.mosaic import plan_mosaic, prepare_mosaic
 from kuzet.vision.detectors.postprocess import Candidates, nms
-from kuzet.vision.detectors.preprocess import InputBatch, Normalisation, prepare_batch
+from kuzet.vision.detectors.preprocess import InputBatch, Normalisation, frame_regions, prepare_batch
 
 
 class OnnxDetector(Detector):
@@ -53,17 +57,39 @@ class OnnxDetector(Detector):
         """Candidates of batch item ``index`` in network input pixels, above the confidence threshold."""
 
     def detect(self, image_bgr: Image, regions: Regions | None = None) -> Detections:
-        batch = prepare_batch(image_bgr, regions, self.input_size, self.normalisation)
-        if not len(batch.pixels):
-            return Detections.empty()
-        outputs = self.infer(batch.pixels)
-        found = Candidates.concat([self.in_frame(batch, outputs, i) for i in range(len(batch.pixels))])
+        boxes = None if regions is None else frame_regions(image_bgr, regions)
+        if boxes is not None and len(boxes) and self.settings.mosaic:
+            found = self.search_mosaic(image_bgr, boxes)
+        else:
+            found = self.search_batch(image_bgr, boxes)
         if self.keep_classes is not None:
             found = found.select(np.isin(found.class_id, self.keep_classes))
         kept = nms(found, self.settings.iou)[: self.settings.max_detections]
         return Detections(
             xyxy=found.xyxy[kept], confidence=found.confidence[kept], class_id=found.class_id[kept]
         )
+
+    def search_batch(self, image_bgr: Image, boxes: NDArray[np.float32] | None) -> Candidates:
+        """Each region (the whole frame for ``None``) letterboxed into its own batch item."""
+        batch = prepare_batch(image_bgr, boxes, self.input_size, self.normalisation)
+        if not len(batch.pixels):
+            return Candidates.concat([])
+        outputs = self.infer(batch.pixels)
+        return Candidates.concat([self.in_frame(batch, outputs, i) for i in range(len(batch.pixels))])
+
+    def search_mosaic(self, image_bgr: Image, boxes: NDArray[np.float32]) -> Candidates:
+        """All regions in one input; the whole frame, keeping what is centred in a region, when they do
+        not pack at a better scale than it."""
+        height, width = image_bgr.shape[:2]
+        whole_frame_scale = min(self.input_size[0] / width, self.input_size[1] / height)
+        tiles = plan_mosaic(boxes, self.input_size, whole_frame_scale)
+        if tiles is None:
+            found = self.search_batch(image_bgr, None)
+            return found.select(centred_in(found.xyxy, boxes))
+        mosaic = prepare_mosaic(image_bgr, boxes, tiles, self.input_size, self.normalisation)
+        raw = self.decode(self.model.run(mosaic.pixels), 0)
+        xyxy, keep = mosaic.to_frame(raw.xyxy)
+        return Candidates(xyxy, raw.confidence, raw.class_id).select(keep)
 
     def infer(self, pixels: NDArray[np.float32]) -> list[NDArray[np.float32]]:
         if self.batchable or len(pixels) == 1:
@@ -74,3 +100,10 @@ class OnnxDetector(Detector):
     def in_frame(self, batch: InputBatch, outputs: list[NDArray[np.float32]], index: int) -> Candidates:
         found = self.decode(outputs, index)
         return Candidates(batch.to_frame(index, found.xyxy), found.confidence, found.class_id)
+
+
+def centred_in(xyxy: NDArray[np.float32], regions: NDArray[np.float32]) -> NDArray[np.bool_]:
+    """Which boxes [N, 4] have their centre inside one of ``regions`` [R, 4]."""
+    centre = (xyxy[:, None, :2] + xyxy[:, None, 2:]) / 2
+    inside = np.all((centre >= regions[None, :, :2]) & (centre <= regions[None, :, 2:]), axis=2)
+    return np.asarray(np.any(inside, axis=1), np.bool_)

@@ -136,6 +136,19 @@ def test_tracks_outside_the_detector_regions_are_not_aged() -> None:
     assert out.tracker_id.tolist() == [1]
 
 
+def test_a_track_that_left_the_frame_ends_although_the_detector_does_not_look_there() -> None:
+    settings = TrackerSettings(lost_frames=5)
+    kept, knows_frame = ByteTracker(settings), ByteTracker(settings, frame_size=(640, 480))
+    for tracker in (kept, knows_frame):
+        for f in range(10):  # walking right at 15 px a frame, out of the frame after x = 640
+            tracker.update(frame(box(560 + 15 * f, 300)), f / 10)
+        elsewhere = np.array([[0, 0, 200, 200]], np.float32)
+        for f in range(10, 30):
+            tracker.update(Detections.empty(), f / 10, regions=elsewhere)
+    assert kept.state.tracker_id.tolist() == [1]  # never looked at, never aged
+    assert knows_frame.state.tracker_id.tolist() == []
+
+
 def test_stationary_flag_history_and_displacement() -> None:
     tracker = ByteTracker()
     for f in range(60):  # walks 6 s at 50 px/s, then stands

@@ -79,15 +79,51 @@ def test_input_is_bgr_mean_std_with_black_bars() -> None:
     )
 
 
-def test_regions_are_one_batch_and_boxes_come_back_to_each_region() -> None:
+def test_without_mosaic_regions_are_one_batch_and_boxes_come_back_to_each_region() -> None:
     model = FakeNanoDet()
-    found = NanoDet(model, NanoDetConfig()).detect(
+    found = NanoDet(model, NanoDetConfig(mosaic=False)).detect(
         np.zeros((416, 1248, 3), np.uint8), [[0, 0, 416, 416], [832, 0, 1248, 416]]
     )
     assert [len(batch) for batch in model.inputs] == [2]
     np.testing.assert_allclose(
         found.xyxy[np.argsort(found.xyxy[:, 0])], [[136, 40, 232, 104], [968, 40, 1064, 104]]
     )
+
+
+def test_regions_share_one_input_and_boxes_come_back_through_their_tile() -> None:
+    model = FakeNanoDet()  # finds (136, 40, 232, 104) in the network input, centre (184, 72)
+    found = NanoDet(model, NanoDetConfig()).detect(
+        np.zeros((416, 1248, 3), np.uint8), [[300, 50, 500, 170], [900, 200, 1100, 320]]
+    )
+    assert [batch.shape for batch in model.inputs] == [(1, 3, 416, 416)]
+    # Tiles at 1:1: the first region at (0, 0)-(200, 120), the second at (208, 0)-(408, 120). The box
+    # is centred in the first, moves by its offset (300, 50) and is clipped to the region's right edge.
+    np.testing.assert_allclose(found.xyxy, [[436, 90, 500, 154]])
+
+
+def test_a_box_centred_between_tiles_is_dropped() -> None:
+    model = FakeNanoDet()
+    found = NanoDet(model, NanoDetConfig()).detect(
+        np.zeros((416, 1248, 3), np.uint8), [[0, 0, 80, 80], [600, 0, 680, 80]]
+    )
+    assert len(model.inputs) == 1
+    assert len(found) == 0  # tiles end at x = 80 and 168; the centre x = 184 lies on the fill
+
+
+@pytest.mark.parametrize(
+    ("regions", "kept"),
+    [
+        ([[0, 0, 416, 200], [0, 210, 416, 416]], 1),  # the centre (184, 72) is in the first region
+        ([[0, 100, 416, 300], [0, 310, 416, 416]], 0),
+    ],
+)
+def test_regions_that_pack_no_better_than_the_frame_search_the_whole_frame(
+    regions: list[list[int]], kept: int
+) -> None:
+    model = FakeNanoDet()
+    found = NanoDet(model, NanoDetConfig()).detect(np.zeros((416, 416, 3), np.uint8), regions)
+    assert len(model.inputs) == 1
+    assert len(found) == kept
 
 
 def test_unpaired_outputs_are_refused() -> None:

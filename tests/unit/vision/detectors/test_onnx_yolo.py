@@ -1,5 +1,5 @@
 """The Ultralytics YOLO slot, on generated ONNX models with known outputs: decoding, letterbox mapping,
-regions batched into one run, labels."""
+regions in one mosaic or batched into one run, labels."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ def test_boxes_are_decoded_and_mapped_back_through_the_letterbox(tmp_path: Path)
     np.testing.assert_array_equal(found.class_id, [0, 1])
 
 
-def test_regions_run_as_one_batch_and_map_to_their_place(tmp_path: Path) -> None:
-    yolo = detector(tmp_path)
+def test_without_mosaic_regions_run_as_one_batch_and_map_to_their_place(tmp_path: Path) -> None:
+    yolo = detector(tmp_path, mosaic=False)
     counting = CountingModel(yolo.model)  # type: ignore[arg-type]
     yolo.model = counting
     found = yolo.detect(FRAME, regions=[[0, 0, 64, 64], [64, 0, 128, 64]])
@@ -58,13 +58,24 @@ def test_regions_run_as_one_batch_and_map_to_their_place(tmp_path: Path) -> None
     np.testing.assert_allclose(found.xyxy[order], expected)
 
 
-def test_a_fixed_batch_model_runs_region_by_region(tmp_path: Path) -> None:
-    yolo = detector(tmp_path, dynamic_batch=False)
+def test_without_mosaic_a_fixed_batch_model_runs_region_by_region(tmp_path: Path) -> None:
+    yolo = detector(tmp_path, dynamic_batch=False, mosaic=False)
     counting = CountingModel(yolo.model)  # type: ignore[arg-type]
     yolo.model = counting
     found = yolo.detect(FRAME, regions=[[0, 0, 64, 64], [64, 0, 128, 64], [5, 5, 5, 30]])
     assert counting.batches == [1, 1]  # the empty third region is dropped
     assert len(found) == 4
+
+
+def test_a_fixed_batch_model_sees_all_regions_in_one_mosaic(tmp_path: Path) -> None:
+    yolo = detector(tmp_path, dynamic_batch=False)
+    counting = CountingModel(yolo.model)  # type: ignore[arg-type]
+    yolo.model = counting
+    found = yolo.detect(FRAME, regions=[[0, 0, 28, 28], [100, 30, 128, 58]])
+    assert counting.batches == [1]
+    # Tiles (0, 0)-(28, 28) and (36, 0)-(64, 28): only anchor 1, centred at (10, 20), lies in one.
+    np.testing.assert_allclose(found.xyxy, [[8, 18, 12, 22]])
+    np.testing.assert_array_equal(found.class_id, [1])
 
 
 def test_transposed_output_decodes_the_same(tmp_path: Path) -> None:
