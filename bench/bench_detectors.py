@@ -6,6 +6,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -18,7 +19,7 @@ from kuzet.adapters.models.install import DEFAULT_CACHE, MODEL_FILE, install_mod
 from kuzet.adapters.models.loader import load_onnx
 from kuzet.errors import KuzetError
 from kuzet.vision.detectors.base import Detector
-from kuzet.vision.detectors.nanodet import NanoDet, NanoDetConfig
+from kuzet.vision.detectors.nanodet import SIGNATURE, NanoDet, NanoDetConfig
 from kuzet.vision.detectors.onnx_yolo import OnnxYolo, OnnxYoloConfig
 from kuzet.vision.detectors.opencv_hog import OpenCvHog, OpenCvHogConfig
 
@@ -90,6 +91,21 @@ def detector_rows(
     return rows
 
 
+def input_size_rows(model_path: Path) -> list[BenchRow]:
+    """One NanoDet inference, 1 thread, at the exported 416×416 and at the 16:9 fit (416×256)."""
+    model = load_onnx(model_path, SIGNATURE, threads=1)
+    if model.input_shape[2] is not None:
+        return []  # converted for 416×416 only
+    rows, square = [], 0.0
+    for width, height in ((416, 416), (416, 256)):
+        pixels = np.random.default_rng(0).standard_normal((1, 3, height, width)).astype(np.float32)
+        ms = median_ms(partial(model.run, pixels))
+        square = square or ms
+        note = "exported size" if height == width else f"{ms / square:.2f}× 416×416; 16:9 frames"
+        rows.append(BenchRow(f"nanodet inference {width}×{height}, 1 thread", ms, "ms", note))
+    return rows
+
+
 def hog_ms(hog: OpenCvHog, frame: np.ndarray, threads: int, regions: np.ndarray | None = None) -> float:
     before = cv2.getNumThreads()
     cv2.setNumThreads(threads)
@@ -140,8 +156,9 @@ def run() -> list[BenchRow]:
                     NanoDetConfig(model=model_path, threads=threads, mosaic=mosaic), load_onnx
                 ),
                 frame,
-                f"416×416 input, {where}",
+                f"input fitted to the frame, {where}",
             )
+            rows += input_size_rows(model_path)
         yolo_path = constant_yolo(scratch / "yolo.onnx")
         rows += detector_rows(
             "onnx_yolo",

@@ -225,7 +225,7 @@ def agreement(reference: list[Detections], other: list[Detections]) -> float:
 def build_detector() -> tuple[Detector, str]:
     if is_current(DEFAULT_CACHE):
         return NanoDet.from_config(NanoDetConfig(model=DEFAULT_CACHE / MODEL_FILE, threads=1), load_onnx), (
-            "NanoDet 416x416, ONNX Runtime 1 thread"
+            "NanoDet, input fitted to the frame (416x256 at 16:9), ONNX Runtime 1 thread"
         )
     return OpenCvHog(OpenCvHogConfig()), "OpenCV HOG (NanoDet not installed: `kuzet models install`)"
 

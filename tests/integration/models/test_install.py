@@ -24,7 +24,7 @@ from kuzet.adapters.models.install import (
 )
 from kuzet.adapters.models.loader import load_onnx
 from kuzet.adapters.models.reference import run_reference
-from kuzet.adapters.models.tfjs_model import load_tfjs_graph
+from kuzet.adapters.models.tfjs_model import load_tfjs_graph, with_input_size
 from kuzet.vision.detections import Detections, box_iou, class_id_of
 from kuzet.vision.detectors.nanodet import NORMALISATION, SIGNATURE, NanoDet, NanoDetConfig
 from kuzet.vision.detectors.preprocess import prepare_batch
@@ -116,6 +116,20 @@ def test_equivalence_on_a_real_photo(installed: InstallResult, nanodet_sources: 
     ours = load_onnx(installed.model, SIGNATURE).run(pixels)
     diff = max(float(np.abs(a - b).max()) for a, b in zip(ours, reference.values(), strict=True))
     print(f"max |ONNX Runtime − NumPy reference| on person.jpg: {diff:.2e}")
+    assert diff < 1e-3
+
+
+def test_equivalence_on_a_real_photo_at_the_16_9_input(
+    installed: InstallResult, nanodet_sources: Path
+) -> None:
+    graph = with_input_size(load_tfjs_graph(nanodet_sources / "nanodet.json"), 256, 416)
+    pixels = prepare_batch(image("person.jpg"), None, (416, 256), NORMALISATION).pixels
+    reference = run_reference(graph, {"input_1": pixels})
+    ours = load_onnx(installed.model, SIGNATURE).run(pixels)
+    assert [a.shape for a in ours] == [b.shape for b in reference.values()]
+    assert sorted(a.shape[1] for a in ours) == [104, 104, 416, 416, 1664, 1664]  # 13×8, 26×16, 52×32
+    diff = max(float(np.abs(a - b).max()) for a, b in zip(ours, reference.values(), strict=True))
+    print(f"max |ONNX Runtime − NumPy reference| on person.jpg at 416×256: {diff:.2e}")
     assert diff < 1e-3
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
 
+from kuzet.adapters.models.loader import load_onnx
+from kuzet.adapters.models.reference import run_reference
+from kuzet.adapters.models.tfjs_model import ConversionError, load_tfjs_graph, with_input_size
+from kuzet.adapters.models.tfjs_to_onnx import convert
 from tests.integration.models.equivalence import check_equivalent, op_types
 from tests.integration.models.tfjs_writer import TfjsWriter, dtype, flag, flt, ints, text
 
@@ -171,3 +176,36 @@ def test_constant_sub_graph_folds_like_nanodet(tmp_path: Path) -> None:
     model, got = check_equivalent(tmp_path, w, ["out"])
     assert op_types(model) == ["Reshape"]
     assert got[0].shape == (1, 6, 4)
+
+
+def test_resize_sizes_follow_a_variable_input_size(tmp_path: Path) -> None:
+    """×2 and ×0.5 resizes of an NCHW graph exported at 8×8 run at 8×12 and 16×4 as the graph exported
+    at those sizes would."""
+    w = TfjsWriter()
+    x = w.placeholder("x", [1, 3, 8, 8])
+    nhwc = w.op("nhwc", "Transpose", [x, w.const("perm", np.array([0, 2, 3, 1], np.int32))])
+    for name, size in (("up", [16, 16]), ("down", [4, 4])):
+        target = w.const(f"{name}_size", np.array(size, np.int32))
+        w.op(name, "ResizeBilinear", [nhwc, target], half_pixel_centers=flag(True))
+    graph = load_tfjs_graph(w.write(tmp_path / "tfjs", ["up", "down"]))
+    model = convert(graph, dynamic_batch=True, dynamic_size=True)
+    onnx.save(model, str(tmp_path / "model.onnx"))
+    session = load_onnx(tmp_path / "model.onnx")
+    assert session.input_shape == (None, 3, None, None)
+    for height, width in ((8, 8), (8, 12), (16, 4)):
+        pixels = RNG.standard_normal((2, 3, height, width)).astype(np.float32)
+        ours = session.run(pixels)
+        reference = run_reference(with_input_size(graph, height, width), {"x": pixels})
+        for got, expected in zip(ours, reference.values(), strict=True):
+            assert got.shape == expected.shape
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-5)
+    assert [o.shape[1:3] for o in ours] == [(32, 8), (8, 2)]
+
+
+def test_a_variable_input_size_needs_a_fixed_exported_size(tmp_path: Path) -> None:
+    w = TfjsWriter()
+    x = w.placeholder("x", [1, -1, -1, 3])
+    w.op("out", "ResizeBilinear", [x, w.const("size", np.array([4, 4], np.int32))])
+    graph = load_tfjs_graph(w.write(tmp_path / "tfjs", ["out"]))
+    with pytest.raises(ConversionError, match="no fixed size to scale from"):
+        convert(graph, dynamic_size=True)

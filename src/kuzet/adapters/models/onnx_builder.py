@@ -6,6 +6,7 @@ initializer only when an ONNX node reads it) or the output of an emitted ONNX no
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,11 +18,22 @@ from kuzet.adapters.models.tfjs_model import Array, ConversionError, TfjsNode, t
 OPSET = 18
 
 
+@dataclass(frozen=True, slots=True)
+class ImageInput:
+    """The graph input whose height and width may vary: its name, H and W axes, and exported size."""
+
+    name: str
+    axes: tuple[int, int]
+    declared: tuple[int, int]
+
+
 class OnnxBuilder:
     """Collects ONNX nodes and initializers; maps TF tensor references to ONNX names or constants."""
 
-    def __init__(self, dynamic_batch: bool) -> None:
+    def __init__(self, dynamic_batch: bool, image: ImageInput | None = None) -> None:
         self.dynamic_batch = dynamic_batch
+        self.image = image  # set when the input's height and width may vary
+        self.image_hw: str | None = None
         self.nodes: list[onnx.NodeProto] = []
         self.initializers: list[onnx.TensorProto] = []
         self.constants: dict[str, list[Array]] = {}
@@ -65,6 +77,15 @@ class OnnxBuilder:
         names = [self.fresh(hint if i == 0 else f"{hint}:{i}") for i in range(outputs)]
         self.nodes.append(helper.make_node(op_type, inputs, names, name=names[0], **attrs))
         return names
+
+    def input_hw(self) -> str:
+        """The image input's run-time [H, W] (int64), read once (only with a variable input size)."""
+        if self.image is None:
+            raise ConversionError("the input size is fixed: there is no run-time size to read")
+        if self.image_hw is None:
+            start = self.image.axes[0]
+            self.image_hw = self.node("Shape", [self.image.name], "input_hw", start=start, end=start + 2)[0]
+        return self.image_hw
 
     def require_const(self, node: TfjsNode, index: int, what: str) -> Array:
         value = self.const(node.inputs[index])

@@ -102,6 +102,40 @@ class TfjsGraph:
         return {node.op for node in self.nodes}
 
 
+def spatial_axes(shape: tuple[int | None, ...]) -> tuple[int, int]:
+    """The height and width axes of a 4-D image input: 2, 3 when channels come first (the second
+    dimension is the smaller of the two candidates, as in [N, 3, H, W]), else 1, 2 (NHWC)."""
+    if len(shape) != 4:
+        raise ConversionError(f"an image input is 4-D, got shape {list(shape)}")
+    channels_first = (shape[1] or 0) < (shape[3] or 0)
+    return (2, 3) if channels_first else (1, 2)
+
+
+def with_input_size(graph: TfjsGraph, height: int, width: int) -> TfjsGraph:
+    """The graph as its exporter would have written it for ``height`` × ``width`` images.
+
+    TF.js graphs carry ``ResizeBilinear`` output sizes as constants traced at the export size, though
+    the network upsamples by a factor (NanoDet's FPN: ×2, ×0.5). Here each such size scales with the
+    input, ``size × new // declared`` per axis, the rule the converter emits for a variable input size.
+    """
+    (name, spec), *_ = graph.inputs.items()
+    axes = spatial_axes(spec.shape)
+    declared = [spec.shape[axes[0]] or 0, spec.shape[axes[1]] or 0]
+    if 0 in declared:
+        raise ConversionError(f"input {name!r} has no fixed size to scale from: {list(spec.shape)}")
+    shape = list(spec.shape)
+    shape[axes[0]], shape[axes[1]] = height, width
+    constants = dict(graph.constants)
+    for node in graph.nodes:
+        size_name = tensor_ref(node.inputs[1])[0] if node.op == "ResizeBilinear" else None
+        if size_name is not None and size_name in constants:
+            size = graph.constants[size_name].astype(np.int64)
+            new = [int(s) * n // d for s, n, d in zip(size, (height, width), declared, strict=True)]
+            constants[size_name] = np.asarray(new, graph.constants[size_name].dtype)
+    inputs = {**graph.inputs, name: TensorSpec(spec.dtype, tuple(shape))}
+    return TfjsGraph(graph.nodes, constants, inputs, graph.outputs)
+
+
 def tensor_ref(ref: str) -> tuple[str, int]:
     """``"conv:1"`` → ``("conv", 1)``; ``"conv"`` → ``("conv", 0)``."""
     name, _, index = ref.partition(":")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from kuzet.adapters.models.onnx_builder import OnnxBuilder
 from kuzet.adapters.models.reference import check_nhwc
@@ -89,12 +90,21 @@ def resize_bilinear(b: OnnxBuilder, node: TfjsNode) -> list[str]:
     # Full 4-D sizes (N and C read at run time): ONNX Runtime's transpose optimiser mishandles
     # Resize's ``axes`` when it pushes a transpose through the op.
     batch_and_channels = b.node("Shape", nchw, f"{node.name}/nc", start=0, end=2)
-    sizes = b.node(
-        "Concat", [*batch_and_channels, b.int64(size, f"{node.name}/hw")], f"{node.name}/sizes", axis=0
-    )
+    sizes = b.node("Concat", [*batch_and_channels, resize_hw(b, node, size)], f"{node.name}/sizes", axis=0)
     attrs: dict[str, Any] = {"mode": "linear", "coordinate_transformation_mode": mode}
     resized = b.node("Resize", [*nchw, "", "", *sizes], f"{node.name}/resize", **attrs)
     return b.node("Transpose", resized, node.name, perm=TO_NHWC)
+
+
+def resize_hw(b: OnnxBuilder, node: TfjsNode, size: NDArray[Any]) -> str:
+    """The output [H, W]: the constant, or with a variable input size ``input_hw × size // declared``
+    (see ``tfjs_model.with_input_size``), so NanoDet's ×2 and ×0.5 resizes follow any input."""
+    if b.image is None:
+        return b.int64(size, f"{node.name}/hw")
+    scaled = b.node("Mul", [b.input_hw(), b.int64(size, f"{node.name}/hw")], f"{node.name}/hw_scaled")
+    return b.node(
+        "Div", [*scaled, b.int64(list(b.image.declared), f"{node.name}/declared")], f"{node.name}/hw"
+    )[0]
 
 
 def pad(b: OnnxBuilder, node: TfjsNode) -> list[str]:

@@ -16,7 +16,7 @@ constants) are folded with the NumPy reference evaluator before emitting.
 
 Example::
 
-    model = convert(load_tfjs_graph(Path("nanodet.json")), dynamic_batch=True)
+    model = convert(load_tfjs_graph(Path("nanodet.json")), dynamic_batch=True, dynamic_size=True)
     onnx.save(model, "nanodet.onnx")
 """
 
@@ -28,7 +28,7 @@ import numpy as np
 import onnx
 from onnx import helper
 
-from kuzet.adapters.models.onnx_builder import OPSET, OnnxBuilder
+from kuzet.adapters.models.onnx_builder import OPSET, ImageInput, OnnxBuilder
 from kuzet.adapters.models.onnx_optimize import optimize
 from kuzet.adapters.models.reference import evaluate_node
 from kuzet.adapters.models.tfjs_model import (
@@ -38,6 +38,7 @@ from kuzet.adapters.models.tfjs_model import (
     TfjsNode,
     UnsupportedOpError,
     load_tfjs_graph,
+    spatial_axes,
     tensor_ref,
 )
 from kuzet.adapters.models.tfjs_ops import EMITTERS
@@ -45,13 +46,17 @@ from kuzet.adapters.models.tfjs_ops import EMITTERS
 PRODUCER = "kuzet.tfjs_to_onnx"
 
 
-def convert(graph: TfjsGraph, *, dynamic_batch: bool = False, fold_constants: bool = True) -> onnx.ModelProto:
+def convert(
+    graph: TfjsGraph, *, dynamic_batch: bool = False, dynamic_size: bool = False, fold_constants: bool = True
+) -> onnx.ModelProto:
     """Convert a parsed TF.js graph; ``dynamic_batch`` lets the first input dimension vary.
 
     ``dynamic_batch`` also turns a leading ``1`` in constant ``Reshape`` targets into ``0`` ("keep
     the batch"), which is right for per-image graphs such as NanoDet; callers check it (install does).
+    ``dynamic_size`` lets the (4-D image) input's height and width vary: ``ResizeBilinear`` sizes then
+    scale with the input (``tfjs_model.with_input_size``); callers check it at another size.
     """
-    builder = OnnxBuilder(dynamic_batch)
+    builder = OnnxBuilder(dynamic_batch, image_input(graph) if dynamic_size else None)
     inputs = graph_inputs(builder, graph)
     for node in graph.nodes:
         if node.op == "Placeholder":
@@ -81,12 +86,26 @@ def constant_inputs(builder: OnnxBuilder, node: TfjsNode) -> list[Array] | None:
     return [v for v in values if v is not None] if all(v is not None for v in values) else None
 
 
+def image_input(graph: TfjsGraph) -> ImageInput:
+    """The graph's single image input, with a fixed exported height and width to scale from."""
+    if len(graph.inputs) != 1:
+        raise ConversionError(f"a variable input size needs one input, the graph has {len(graph.inputs)}")
+    (name, spec), *_ = graph.inputs.items()
+    axes = spatial_axes(spec.shape)
+    height, width = spec.shape[axes[0]], spec.shape[axes[1]]
+    if height is None or width is None:
+        raise ConversionError(f"input {name!r} has no fixed size to scale from: {list(spec.shape)}")
+    return ImageInput(name, axes, (height, width))
+
+
 def graph_inputs(builder: OnnxBuilder, graph: TfjsGraph) -> list[onnx.ValueInfoProto]:
     inputs = []
     for name, spec in graph.inputs.items():
         shape: list[int | str | None] = list(spec.shape)
         if builder.dynamic_batch and shape:
             shape[0] = "batch"
+        if builder.image is not None and name == builder.image.name:
+            shape[builder.image.axes[0]], shape[builder.image.axes[1]] = "height", "width"
         elem = helper.np_dtype_to_tensor_dtype(np.dtype(spec.dtype))
         builder.taken.add(name)
         builder.tensors[name] = [name]
@@ -120,9 +139,11 @@ def typed_outputs(model: onnx.ModelProto, dynamic_batch: bool) -> onnx.ModelProt
     return model
 
 
-def convert_file(model_json: Path, onnx_path: Path, *, dynamic_batch: bool = False) -> onnx.ModelProto:
+def convert_file(
+    model_json: Path, onnx_path: Path, *, dynamic_batch: bool = False, dynamic_size: bool = False
+) -> onnx.ModelProto:
     """Read ``model_json`` (weights next to it), convert, and save the ONNX model to ``onnx_path``."""
-    model = convert(load_tfjs_graph(model_json), dynamic_batch=dynamic_batch)
+    model = convert(load_tfjs_graph(model_json), dynamic_batch=dynamic_batch, dynamic_size=dynamic_size)
     onnx_path.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(onnx_path))
     return model

@@ -1,7 +1,8 @@
 """The pipeline ONNX detector backends share: regions → one network input → decode → frame boxes → NMS.
 
 A backend supplies its input size, normalisation and ``decode`` (one batch item's raw outputs into
-``Candidates`` in network pixels).
+``Candidates`` in network pixels). A backend whose model takes several input sizes (NanoDet) also
+overrides ``input_size_for`` (the input a whole frame of that shape gets) and ``decode_at``.
 
 On the CPU an inference costs about the same whatever it shows (the network input has a fixed size;
 see ``python -m bench detectors``), so several regions of one frame are packed into one input
@@ -56,6 +57,14 @@ class OnnxDetector(Detector):
     def decode(self, outputs: list[NDArray[np.float32]], index: int) -> Candidates:
         """Candidates of batch item ``index`` in network input pixels, above the confidence threshold."""
 
+    def decode_at(self, outputs: list[NDArray[np.float32]], index: int, size: tuple[int, int]) -> Candidates:
+        """``decode`` for outputs of an input of ``size`` (width, height); the same for fixed-size models."""
+        return self.decode(outputs, index)
+
+    def input_size_for(self, height: int, width: int) -> tuple[int, int]:
+        """The network input (width, height) for a whole ``width`` × ``height`` frame (and its mosaic)."""
+        return self.input_size
+
     def detect(self, image_bgr: Image, regions: Regions | None = None) -> Detections:
         boxes = None if regions is None else frame_regions(image_bgr, regions)
         if boxes is not None and len(boxes) and self.settings.mosaic:
@@ -71,23 +80,25 @@ class OnnxDetector(Detector):
 
     def search_batch(self, image_bgr: Image, boxes: NDArray[np.float32] | None) -> Candidates:
         """Each region (the whole frame for ``None``) letterboxed into its own batch item."""
-        batch = prepare_batch(image_bgr, boxes, self.input_size, self.normalisation)
+        size = self.input_size if boxes is not None else self.input_size_for(*image_bgr.shape[:2])
+        batch = prepare_batch(image_bgr, boxes, size, self.normalisation)
         if not len(batch.pixels):
             return Candidates.concat([])
         outputs = self.infer(batch.pixels)
-        return Candidates.concat([self.in_frame(batch, outputs, i) for i in range(len(batch.pixels))])
+        return Candidates.concat([self.in_frame(batch, outputs, i, size) for i in range(len(batch.pixels))])
 
     def search_mosaic(self, image_bgr: Image, boxes: NDArray[np.float32]) -> Candidates:
         """All regions in one input; the whole frame, keeping what is centred in a region, when they do
         not pack at a better scale than it."""
         height, width = image_bgr.shape[:2]
-        whole_frame_scale = min(self.input_size[0] / width, self.input_size[1] / height)
-        tiles = plan_mosaic(boxes, self.input_size, whole_frame_scale)
+        size = self.input_size_for(height, width)
+        whole_frame_scale = min(size[0] / width, size[1] / height)
+        tiles = plan_mosaic(boxes, size, whole_frame_scale)
         if tiles is None:
             found = self.search_batch(image_bgr, None)
             return found.select(centred_in(found.xyxy, boxes))
-        mosaic = prepare_mosaic(image_bgr, boxes, tiles, self.input_size, self.normalisation)
-        raw = self.decode(self.model.run(mosaic.pixels), 0)
+        mosaic = prepare_mosaic(image_bgr, boxes, tiles, size, self.normalisation)
+        raw = self.decode_at(self.model.run(mosaic.pixels), 0, size)
         xyxy, keep = mosaic.to_frame(raw.xyxy)
         return Candidates(xyxy, raw.confidence, raw.class_id).select(keep)
 
@@ -97,8 +108,10 @@ class OnnxDetector(Detector):
         runs = [self.model.run(pixels[i : i + 1]) for i in range(len(pixels))]
         return [np.concatenate(parts) for parts in zip(*runs, strict=True)]
 
-    def in_frame(self, batch: InputBatch, outputs: list[NDArray[np.float32]], index: int) -> Candidates:
-        found = self.decode(outputs, index)
+    def in_frame(
+        self, batch: InputBatch, outputs: list[NDArray[np.float32]], index: int, size: tuple[int, int]
+    ) -> Candidates:
+        found = self.decode_at(outputs, index, size)
         return Candidates(batch.to_frame(index, found.xyxy), found.confidence, found.class_id)
 
 

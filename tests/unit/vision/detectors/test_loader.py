@@ -45,14 +45,8 @@ def test_unexpected_shapes_say_what_was_expected_and_found(tmp_path: Path) -> No
         r"found \[\?, 3\]",
     ):
         load_onnx(classifier, YOLO)
-    small = fixed_output_model(tmp_path / "small.onnx", np.zeros((6, 8), np.float32), input_size=(32, 32))
     with pytest.raises(
-        ModelFileError,
-        match=r"unexpected inputs: expected image batch \[\?, 3, 416, 416\], found \[\?, 3, 32, 32\]",
-    ):
-        load_onnx(small, NANODET)
-    with pytest.raises(
-        ModelFileError, match=r"unexpected outputs: expected stride 8 class scores \[\?, 2704, 80\]"
+        ModelFileError, match=r"unexpected outputs: expected class scores of one stride \[\?, \?, 80\]"
     ):
         load_onnx(
             fixed_output_model(tmp_path / "one.onnx", np.zeros((6, 8), np.float32), input_size=(416, 416)),

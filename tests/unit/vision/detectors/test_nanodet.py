@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+from pydantic import ValidationError
 
 from kuzet.vision.detectors.base import DetectorError
-from kuzet.vision.detectors.nanodet import NanoDet, NanoDetConfig
+from kuzet.vision.detectors.nanodet import NanoDet, NanoDetConfig, fitted_size
 
 GRIDS = {8: 52, 16: 26, 32: 13}
 BINS = 11
@@ -35,17 +36,20 @@ class FakeNanoDet:
 
     @property
     def output_shapes(self) -> tuple[tuple[int | None, ...], ...]:
+        if self.input_shape[2] is None:  # a model converted for any input size
+            return tuple((None, None, 80 if kind == "scores" else 4 * BINS) for _, kind in self.order)
         return tuple((None, GRIDS[s] ** 2, 80 if kind == "scores" else 4 * BINS) for s, kind in self.order)
 
     def run(self, batch: NDArray[np.float32]) -> list[NDArray[np.float32]]:
         self.inputs.append(batch)
+        height, width = batch.shape[2:] if self.input_shape[2] is None else (416, 416)
         outputs = []
         for stride, kind in self.order:
-            count = GRIDS[stride] ** 2
+            count = (height // stride) * (width // stride)
             if kind == "scores":
                 scores = np.zeros((len(batch), count, 80), np.float32)
                 if stride == 16:
-                    scores[:, 5 * 26 + 10, 0] = 0.9  # a person
+                    scores[:, 5 * (width // 16) + 10, 0] = 0.9  # a person
                 outputs.append(scores)
             else:
                 logits = np.full((len(batch), count, 4, BINS), -50.0, np.float32)
@@ -132,3 +136,54 @@ def test_unpaired_outputs_are_refused() -> None:
     )
     with pytest.raises(DetectorError, match="outputs with 169 anchors do not pair up"):
         NanoDet(model, NanoDetConfig())
+
+
+DYNAMIC = (None, 3, None, None)
+
+
+@pytest.mark.parametrize(
+    ("frame", "size"),
+    [
+        ((720, 1280), (416, 256)),
+        ((360, 640), (416, 256)),
+        ((480, 640), (416, 320)),
+        ((1280, 720), (256, 416)),
+    ],
+)
+def test_the_input_fits_the_frame_with_bars_under_32_pixels(
+    frame: tuple[int, int], size: tuple[int, int]
+) -> None:
+    assert fitted_size(*frame) == size
+
+
+def test_a_model_for_any_size_gets_the_frame_shaped_input_and_grids_follow_it() -> None:
+    model = FakeNanoDet(input_shape=DYNAMIC)
+    found = NanoDet(model, NanoDetConfig()).detect(np.zeros((360, 640, 3), np.uint8))
+    assert [batch.shape for batch in model.inputs] == [(1, 3, 256, 416)]
+    # Cell (10, 5) of the 26-wide stride-16 grid, as at 416×416; 640 / 416 frame pixels per input pixel,
+    # the frame centred vertically (bars of 11 px: 360 × 416 / 640 = 234 of 256).
+    scale, top = 416 / 640, 11
+    np.testing.assert_allclose(
+        found.xyxy, [[136 / scale, (40 - top) / scale, 232 / scale, (104 - top) / scale]], rtol=1e-5
+    )
+
+
+def test_a_configured_input_size_is_used_for_every_frame() -> None:
+    model = FakeNanoDet(input_shape=DYNAMIC)
+    NanoDet(model, NanoDetConfig(input_size=(320, 192))).detect(np.zeros((480, 640, 3), np.uint8))
+    assert [batch.shape for batch in model.inputs] == [(1, 3, 192, 320)]
+
+
+def test_regions_are_packed_into_the_frame_shaped_input() -> None:
+    model = FakeNanoDet(input_shape=DYNAMIC)
+    NanoDet(model, NanoDetConfig()).detect(
+        np.zeros((720, 1280, 3), np.uint8), [[300, 50, 500, 170], [900, 200, 1100, 320]]
+    )
+    assert [batch.shape for batch in model.inputs] == [(1, 3, 256, 416)]
+
+
+def test_input_sizes_are_multiples_of_32_and_a_fixed_model_keeps_its_own() -> None:
+    with pytest.raises(ValidationError, match="multiples of 32"):
+        NanoDetConfig(input_size=(416, 234))
+    with pytest.raises(DetectorError, match="takes 416x416 only"):
+        NanoDet(FakeNanoDet(), NanoDetConfig(input_size=(416, 256)))
