@@ -92,7 +92,8 @@ def test_a_site_rule_that_does_not_fit_is_refused_when_the_site_loads(tmp_path: 
     site.write_text(good + "  - {id: bad-zone, type: intrusion, zone: gate}\n", encoding="utf-8")
     result = run(str(VTEST), "--site", str(site), "--camera", "street-0001", "--detector", "opencv_hog")
     assert isinstance(result.exception, ConfigError), result.output
-    assert "rules[2]: rules.bad-zone.zone: 'gate' is a line; this rule needs a polygon" in str(result.exception)
+    message = str(result.exception)
+    assert "rules[2]: rules.bad-zone.zone: 'gate' is a line; this rule needs a polygon" in message
     assert result.stdout == ""
 
 
