@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from kuzet.sim.scenes import PERSON, Actor, Image, Scene, SceneAssets, Sprite, read_frames
+from kuzet.sim.scenes import PERSON, Actor, Image, Scene, SceneAssets, Sprite, grabcut_sprite, read_frames
 from kuzet.vision.detections import VEHICLE_CLASSES, Detections, box_iou, class_id_of, class_ids_of
 from kuzet.vision.detectors.base import Detector
 
@@ -194,16 +194,9 @@ def pickup_truck_sprite(path: Path = DARKNET_DOG) -> Sprite | None:
     image = cv2.imread(str(path))
     if image is None or image.shape[:2] != (576, 768):
         return None
-    crop = np.ascontiguousarray(image[55:185, 450:710])
-    mask = np.zeros(crop.shape[:2], np.uint8)
-    models = np.zeros((1, 65)), np.zeros((1, 65))
-    cv2.grabCut(crop, mask, (14, 16, 230, 104), models[0], models[1], 8, cv2.GC_INIT_WITH_RECT)
-    keep = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
-    ys, xs = np.nonzero(keep)
-    if len(xs) < 0.35 * 230 * 104:
-        return None
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    return Sprite(np.ascontiguousarray(crop[box]), np.ascontiguousarray(keep[box]), class_id_of("truck"))
+    return grabcut_sprite(
+        np.asarray(image[55:185, 450:710], np.uint8), (14, 16, 230, 104), class_id_of("truck"), min_fill=0.35
+    )
 
 
 def compose(background: Image, layouts: Sequence[Sequence[Placement]], seed: int) -> list[EvalFrame]:

@@ -102,21 +102,33 @@ def pedestrian_sprites(
     return sprites[:limit]
 
 
+def grabcut_sprite(
+    crop: Image, rect: tuple[int, int, int, int], class_id: int, min_fill: float
+) -> Sprite | None:
+    """The object inside ``rect`` (x, y, w, h) of ``crop``, cut out with GrabCut and trimmed to its mask;
+    None when less than ``min_fill`` of the rectangle is kept (the cut found no solid object)."""
+    crop = np.ascontiguousarray(crop)
+    mask = np.zeros(crop.shape[:2], np.uint8)
+    models = np.zeros((1, 65)), np.zeros((1, 65))
+    cv2.grabCut(crop, mask, rect, models[0], models[1], 8, cv2.GC_INIT_WITH_RECT)
+    keep = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
+    ys, xs = np.nonzero(keep)
+    if len(xs) < min_fill * rect[2] * rect[3]:
+        return None
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    return Sprite(np.ascontiguousarray(crop[box]), np.ascontiguousarray(keep[box]), class_id)
+
+
 def van_sprite(background: Image, scale: float = 2.0) -> Sprite | None:
     """The white van parked at the top right of vtest's background, cut out with GrabCut; None when the
     cut does not look like a vehicle (another background)."""
-    crop = np.ascontiguousarray(background[30:110, 640:735])
-    mask = np.zeros(crop.shape[:2], np.uint8)
-    models = np.zeros((1, 65)), np.zeros((1, 65))
-    cv2.grabCut(crop, mask, (8, 12, 72, 60), models[0], models[1], 8, cv2.GC_INIT_WITH_RECT)
-    keep = (mask == cv2.GC_FGD) | (mask == cv2.GC_PR_FGD)
-    ys, xs = np.nonzero(keep)
-    if len(xs) < 0.4 * 72 * 60:
+    cut = grabcut_sprite(background[30:110, 640:735], (8, 12, 72, 60), CAR, min_fill=0.4)
+    if cut is None:
         return None
-    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
-    size = (round((xs.max() - xs.min() + 1) * scale), round((ys.max() - ys.min() + 1) * scale))
-    image = cv2.resize(crop[box], size, interpolation=cv2.INTER_LINEAR)
-    resized = cv2.resize(keep[box].astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    width, height = cut.size
+    size = (round(width * scale), round(height * scale))
+    image = cv2.resize(cut.image, size, interpolation=cv2.INTER_LINEAR)
+    resized = cv2.resize(cut.mask.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
     return Sprite(np.asarray(image, np.uint8), resized.astype(np.bool_), CAR)
 
 
