@@ -123,7 +123,7 @@ class CameraConfig(_Strict):
 
 
 class ZoneConfig(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$", description="Zone id, unique per camera")
+    id: str = Field(pattern=r"^[a-z0-9_-]{1,64}$", description="Zone id, unique in the site")
     camera: str = Field(description="Camera the zone is drawn on")
     kind: Literal["polygon", "line"] = Field("polygon", description="An area, or a directed line")
     points: list[Point] = Field(min_length=2, description="Image coordinates, 0..1 of width and height")

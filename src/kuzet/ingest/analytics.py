@@ -44,6 +44,7 @@ from kuzet.vision.zones import FrameSize
 
 log = logging.getLogger(__name__)
 MAX_FAILURES = 5  # frames in a row the pipeline may fail before the camera's analytics is turned off
+MAX_DETAIL = 500  # characters of a status reason sent to the parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +221,7 @@ class AnalyticsRunner:
         for hit in output.hits:
             try:
                 evidence = self._evidence(frame, hit)
-            except OSError as exc:  # the snapshot folder is full or gone: say so, keep analysing
+            except Exception as exc:  # a full disk, a box JPEG cannot draw: say so, keep analysing
                 log.error("camera %s: %s hit lost, no snapshot: %s", self.spec.camera_id, hit.code, exc)
                 self.hits_dropped += 1
                 continue
@@ -241,8 +242,8 @@ class AnalyticsRunner:
         size = (frame.image.shape[1], frame.image.shape[0])
         try:
             self.pipeline = build_pipeline(self.spec, size, self.load_model)
-        except KuzetError as exc:
-            self._stop(str(exc))
+        except Exception as exc:  # a KuzetError names the file or key; anything else must not kill recording
+            self._stop(str(exc) if isinstance(exc, KuzetError) else f"{type(exc).__name__}: {exc}")
             return False
         self._status(True, describe(self.spec))
         return True
@@ -269,7 +270,9 @@ class AnalyticsRunner:
         self._status(False, why)
 
     def _status(self, running: bool, detail: str) -> None:
-        self._put(AnalyticsStatus(self.spec.camera_id, running, detail))
+        # Capped: a message stays far below the pipe's atomic write size (see the module docstring).
+        if not self._put(AnalyticsStatus(self.spec.camera_id, running, detail[:MAX_DETAIL])):
+            log.warning("camera %s: analytics status not delivered: %s", self.spec.camera_id, detail)
 
     def _send(self, hit: AnalyticsHit) -> None:
         if self._put(hit):

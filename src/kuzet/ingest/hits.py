@@ -36,7 +36,7 @@ class HitRecorder:
         try:
             jpeg = hit.snapshot.read_bytes()
             snapshot_ref = self.kuzet.archive.storage.save_snapshot(hit.camera_id, at, detection_id, jpeg)
-        except OSError:
+        except (OSError, ValueError):
             log.exception("camera %s: snapshot of %s not stored", hit.camera_id, detection_id)
         finally:
             hit.snapshot.unlink(missing_ok=True)

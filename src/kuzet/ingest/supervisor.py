@@ -274,6 +274,7 @@ class IngestSupervisor:
             self._drain_analytics(limit=None)
         finally:
             stopped.set()
+            reader.join()
             for cam in self._cameras.values():
                 self._free_ring(cam)
             for q in (self._statuses, self._analytics_queue):
@@ -439,6 +440,7 @@ class IngestSupervisor:
         hit = message.hit
         log.info("camera %s: %s by rule %s (%s)", message.camera_id, hit.code, hit.rule_id, hit.detail)
         if self.hit_sink is None:
+            message.snapshot.unlink(missing_ok=True)
             return
         try:
             self.hit_sink(message)

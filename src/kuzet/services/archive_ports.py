@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -57,6 +57,12 @@ class ArchiveStorage(Protocol):
 
     def save_snapshot(self, camera_id: str, at: datetime, name: str, jpeg: bytes) -> str:
         """Store an analytics snapshot JPEG; its relative path."""
+
+    def snapshot_days(self) -> dict[str, list[date]]:
+        """Each camera's days (UTC) that hold snapshots."""
+
+    def delete_snapshot_day(self, camera_id: str, day: date) -> int:
+        """Remove one camera's snapshots of one day; how many files went."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,19 @@
 Both delete only segments that no active legal hold covers (the query itself excludes them), so held
 evidence survives expiry and a full disk alike (governance 5). Each batch's index rows and its audit
 record commit in one transaction before the files go: a crash in between leaves a stray file, never
-an index entry that points at nothing.
+an index entry that points at nothing. The sweeper also deletes the analytics snapshots (JPEG) of
+days past their camera's retention, unless a hold covers the day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
-from kuzet.domain.archive import RetentionRules, Segment
+from kuzet.domain.archive import RetentionRules, Segment, TimeRange
 from kuzet.domain.archive_events import ArchiveDiskPressure, ArchiveSegmentsExpired
+from kuzet.domain.cameras import CameraKind
 from kuzet.domain.messages import utc_now
 from kuzet.services.archive import EVERYTHING, audited
 from kuzet.services.archive_ports import ArchiveStorage
@@ -31,6 +33,7 @@ class SweepReport:
     bytes: int
     kept_by_hold: int
     files_missing: int
+    snapshots_deleted: int = 0  # analytics snapshots (JPEG) of days past their camera's retention
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +103,30 @@ class ArchiveRetention:
             self._sweep_camera(camera_id, cutoff, tally)
             with self._uow_factory() as uow:
                 kept += uow.segments.count_held(camera_id, cutoff)
-        return SweepReport(tally.segments, tally.bytes, kept, tally.missing)
+        snapshots = self._sweep_snapshots(now, kinds)
+        return SweepReport(tally.segments, tally.bytes, kept, tally.missing, snapshots)
+
+    def _sweep_snapshots(self, now: datetime, kinds: Mapping[str, CameraKind]) -> int:
+        """Snapshots are pictures of people: they go with the video of their day, unless a hold covers it."""
+        deleted = 0
+        for camera_id, days in self._storage.snapshot_days().items():
+            cutoff = self.rules.cutoff(now, camera_id, kinds.get(camera_id))
+            with self._uow_factory() as uow:
+                holds = [h.range for h in uow.legal_holds.list(camera_id)]
+            expired = [
+                day
+                for day in days
+                if _day_range(day).end <= cutoff and not any(r.overlaps(*_bounds(day)) for r in holds)
+            ]
+            if not expired:
+                continue
+            count = sum(self._storage.delete_snapshot_day(camera_id, day) for day in expired)
+            deleted += count
+            with self._uow_factory() as uow:
+                details = {"days": ",".join(d.isoformat() for d in expired), "files": str(count)}
+                uow.audit.append(audited(SWEEPER, "expire_snapshots", f"camera:{camera_id}", details))
+                uow.commit()
+        return deleted
 
     def _sweep_camera(self, camera_id: str, cutoff: datetime, tally: _Tally) -> None:
         while True:
@@ -178,3 +204,13 @@ class ArchiveRetention:
             victims.append(segment)
             freed += segment.size
         return victims
+
+
+def _day_range(day: date) -> TimeRange:
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return TimeRange(start, start + timedelta(days=1))
+
+
+def _bounds(day: date) -> tuple[datetime, datetime]:
+    whole = _day_range(day)
+    return whole.start, whole.end

@@ -110,3 +110,22 @@ def test_no_pressure_no_eviction(archive_app: Kuzet, camera_video: Path) -> None
     segments = record(archive_app, "st-1", camera_video, utc_now())
     assert retention_with_quota(archive_app, 10**12).relieve_pressure() is None
     assert all(on_disk(archive_app, segments))
+
+
+def test_the_sweeper_deletes_old_snapshots_except_days_a_hold_covers(archive_app: Kuzet) -> None:
+    now = utc_now()
+    storage = archive_app.archive.storage
+    jpeg = b"\xff\xd8\xff\xe0 snapshot"
+    old = storage.save_snapshot("st-1", now - timedelta(days=100), "det-old", jpeg)
+    held = storage.save_snapshot("st-1", now - timedelta(days=120), "det-held", jpeg)
+    recent = storage.save_snapshot("st-1", now - timedelta(days=2), "det-new", jpeg)
+    day_held = now - timedelta(days=120)
+    hold(archive_app, "st-1", day_held - timedelta(minutes=1), day_held + timedelta(minutes=1))
+
+    report = archive_app.archive.retention.sweep()
+
+    assert report.snapshots_deleted == 1
+    assert [storage.locate(p).exists() for p in (old, held, recent)] == [False, True, True]
+    expired = [r.entry for r in archive_app.audit.recent(5) if r.entry.action == "expire_snapshots"]
+    assert [(e.target, e.details["files"]) for e in expired] == [("camera:st-1", "1")]
+    assert archive_app.archive.retention.sweep().snapshots_deleted == 0

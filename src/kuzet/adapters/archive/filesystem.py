@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kuzet.domain.cameras import validate_camera_id
@@ -135,6 +135,25 @@ class FilesystemArchive:
         part.write_bytes(jpeg)
         os.replace(part, final)
         return path
+
+    def snapshot_days(self) -> dict[str, list[date]]:
+        """Each camera's days that hold analytics snapshots (folders not named as days are skipped)."""
+        days: dict[str, list[date]] = {}
+        root = self.root / SNAPSHOTS_FOLDER
+        for camera in sorted(root.iterdir()) if root.is_dir() else []:
+            for folder in sorted(camera.iterdir()) if camera.is_dir() else []:
+                try:
+                    days.setdefault(camera.name, []).append(date.fromisoformat(folder.name))
+                except ValueError:
+                    continue
+        return days
+
+    def delete_snapshot_day(self, camera_id: str, day: date) -> int:
+        """Remove one camera's snapshots of one day; how many files went."""
+        folder = self.root / SNAPSHOTS_FOLDER / validate_camera_id(camera_id) / day.isoformat()
+        files = [f for f in folder.iterdir() if f.is_file()] if folder.is_dir() else []
+        shutil.rmtree(folder, ignore_errors=True)
+        return len(files)
 
     def scratch(self) -> Path:
         """A folder on the archive's disk for files that are built and then moved in (clips, uploads)."""

@@ -109,7 +109,10 @@ def get_snapshot(alert_id: str, principal: CanSee, kuzet: KuzetDep) -> FileRespo
     alert = _visible(kuzet, principal, alert_id)
     if alert.snapshot_ref is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"alert {alert_id!r} has no snapshot")
-    path = kuzet.archive.storage.locate(alert.snapshot_ref)
+    try:
+        path = kuzet.archive.storage.locate(alert.snapshot_ref)
+    except ValueError:  # a reference outside the archive: never served
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"alert {alert_id!r} has no snapshot") from None
     if not path.is_file():
         raise HTTPException(status.HTTP_410_GONE, f"the snapshot of alert {alert_id!r} is no longer stored")
     return FileResponse(path, media_type="image/jpeg", filename=f"{alert_id}.jpg")
