@@ -18,9 +18,10 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 install: $(INSTALLED)
 
 # Debian packages the tests use: a real RTSP server (GStreamer, run under /usr/bin/python3 for its gi
-# binding), real surveillance footage (opencv-doc's vtest.avi) and real photos (darknet's data/).
+# binding; gstreamer1.0-libav decodes vtest.avi for it), real surveillance footage (opencv-doc's
+# vtest.avi) and real photos (darknet's data/).
 SYSTEM_PACKAGES := python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base \
-	gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad opencv-doc darknet
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav opencv-doc darknet
 system-packages:
 	@if [ -n "$(SYSTEM_PACKAGES)" ]; then \
 	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
