@@ -143,10 +143,14 @@ class FootageCameras:
         self.supervisor = supervisor
         detector = site.analytics.detector.type
         log.info("footage cameras %s: analytics with %s", ", ".join(supervisor.camera_ids), detector)
+        running = asyncio.ensure_future(asyncio.to_thread(supervisor.run))
         try:
-            await asyncio.to_thread(supervisor.run)
-        finally:  # cancelled with the app: the thread stops the workers, the process waits for it
+            await asyncio.shield(running)
+        finally:
+            # Cancelled with the app: wait here until the workers have stopped and the rings are gone,
+            # before the server exits (after SIGTERM it exits without waiting for threads).
             supervisor.request_stop()
+            await running
 
 
 def _log_status(health: StreamHealth) -> None:
