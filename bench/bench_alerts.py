@@ -20,11 +20,12 @@ from kuzet.adapters.store import migrate
 from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet, bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.alerts import Observation
-from kuzet.domain.commands import AddUser, ImportSite
+from kuzet.domain.cameras.messages import ImportSite
 from kuzet.domain.messages import utc_now
-from kuzet.domain.operations_messages import AlertRaised, RaiseAlert
-from kuzet.domain.users import Role, TenantScope
+from kuzet.domain.operations.alerts import Observation
+from kuzet.domain.operations.messages import AlertRaised, RaiseAlert
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import Role, TenantScope
 from kuzet.services.context import Actor
 from kuzet.sim.city import generate_city
 

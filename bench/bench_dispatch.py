@@ -8,7 +8,7 @@ import numpy as np
 
 from bench.common import BenchRow
 from kuzet.domain.geo import GeoPoint
-from kuzet.services.routing import RoadEdge, RoadNetwork
+from kuzet.services.operations.routing import RoadEdge, RoadNetwork
 
 GRID = 317  # 317 x 317 ≈ 100,000 crossings
 UNITS = 1000

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from bench.common import BenchRow
-from kuzet.domain.health import HealthCondition
+from kuzet.domain.fleet.health import HealthCondition
 from kuzet.vision.health import CameraHealthMonitor
 
 VIDEO = Path("/usr/share/doc/opencv-doc/examples/data/vtest.avi")

@@ -18,7 +18,7 @@ from kuzet.adapters.archive.config import ArchiveConfig
 from kuzet.adapters.store import migrate
 from kuzet.bootstrap import bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.archive import Segment
+from kuzet.domain.archive.model import Segment
 from kuzet.ingest.recorder import Recorder
 from kuzet.services.context import Actor
 

@@ -13,10 +13,11 @@ from kuzet.adapters.store import migrate
 from kuzet.api.app import create_app
 from kuzet.bootstrap import bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.audit import AuditEntry
-from kuzet.domain.commands import AddUser, ImportSite
+from kuzet.domain.audit.chain import AuditEntry
+from kuzet.domain.cameras.messages import ImportSite
 from kuzet.domain.messages import utc_now
-from kuzet.domain.users import Role
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import Role
 from kuzet.services.context import Actor
 from kuzet.sim.city import generate_city
 

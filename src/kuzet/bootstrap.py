@@ -22,24 +22,28 @@ from kuzet.adapters.store.outbox import OutboxRelay
 from kuzet.adapters.store.unit_of_work import SqlUnitOfWork
 from kuzet.config.settings import Settings
 from kuzet.config.site import SiteConfig, load_site
-from kuzet.domain.archive import PlaceLegalHold, ReleaseLegalHold
-from kuzet.domain.commands import AddUser, ImportCameras, ImportSite, RegisterCamera, RemoveCamera
+from kuzet.domain.archive.model import PlaceLegalHold, ReleaseLegalHold
+from kuzet.domain.cameras.messages import ImportCameras, ImportSite, RegisterCamera, RemoveCamera
 from kuzet.domain.messages import Command
 from kuzet.domain.offenses import OffenseTaxonomy
+from kuzet.domain.users.messages import AddUser
 from kuzet.errors import ConfigError
 from kuzet.ingest.recorder import Recorder
-from kuzet.operations_wiring import OperationsServices, make_operations, operations_handlers
-from kuzet.services import cameras, legal_holds, site, users
-from kuzet.services.archive import Playback, SegmentIndexer
-from kuzet.services.archive_retention import ArchiveRetention
-from kuzet.services.archive_verify import ArchiveVerifier
-from kuzet.services.audit import AuditTrail
-from kuzet.services.evidence import EvidenceExports
+from kuzet.services.archive import legal_holds
+from kuzet.services.archive.evidence import EvidenceExports
+from kuzet.services.archive.retention import ArchiveRetention
+from kuzet.services.archive.segments import Playback, SegmentIndexer
+from kuzet.services.archive.uploads import Uploads
+from kuzet.services.archive.verify import ArchiveVerifier
+from kuzet.services.audit.trail import AuditTrail
+from kuzet.services.cameras import registration as cameras
+from kuzet.services.cameras import site
 from kuzet.services.messagebus import CommandHandler, MessageBus
 from kuzet.services.ports import EventBus, UnitOfWork, UnitOfWorkFactory
-from kuzet.services.throttle import LoginThrottle
-from kuzet.services.uploads import Uploads
-from kuzet.services.users import SignIn
+from kuzet.services.users import accounts as users
+from kuzet.services.users.accounts import SignIn
+from kuzet.services.users.throttle import LoginThrottle
+from kuzet.wiring.operations import OperationsServices, make_operations, operations_handlers
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from kuzet.domain.users import Role
+from kuzet.domain.users.model import Role
 
 
 class Argon2Passwords:

@@ -38,7 +38,7 @@ from kuzet.api.routers import (
 )
 from kuzet.bootstrap import Kuzet
 from kuzet.config.settings import Mode
-from kuzet.operations_runtime import OperationsRuntime
+from kuzet.wiring.serving import OperationsRuntime
 
 log = logging.getLogger(__name__)
 

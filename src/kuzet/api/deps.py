@@ -10,8 +10,8 @@ from fastapi.security import OAuth2PasswordBearer
 
 from kuzet.adapters.security import InvalidTokenError
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.audit import AuditOutcome
-from kuzet.domain.users import Permission, TenantScope, User
+from kuzet.domain.audit.chain import AuditOutcome
+from kuzet.domain.users.model import Permission, TenantScope, User
 from kuzet.services.context import Actor
 
 REASON_HEADER = "X-Kuzet-Reason"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 
-from kuzet.domain.audit import AuditOutcome
-from kuzet.domain.fleet import IllegalTransitionError, MaintenanceTicketError
-from kuzet.domain.incidents import IllegalIncidentTransitionError, StaleIncidentError
-from kuzet.domain.operations import IllegalTicketTransitionError
+from kuzet.domain.audit.chain import AuditOutcome
+from kuzet.domain.fleet.lifecycle import IllegalTransitionError, MaintenanceTicketError
+from kuzet.domain.operations.field import IllegalTicketTransitionError
+from kuzet.domain.operations.incidents import IllegalIncidentTransitionError, StaleIncidentError
 from kuzet.errors import (
     ConfigError,
     ConflictError,
@@ -17,8 +17,8 @@ from kuzet.errors import (
     StoreUnavailableError,
 )
 from kuzet.services.context import Actor
-from kuzet.services.operations_ports import StaleVersionError
-from kuzet.services.users import WeakPasswordError
+from kuzet.services.operations.ports import StaleVersionError
+from kuzet.services.users.accounts import WeakPasswordError
 
 # Domain rules that refuse a change (a stale version, an illegal state move) are plain ValueErrors there.
 _CONFLICTS: tuple[type[Exception], ...] = (

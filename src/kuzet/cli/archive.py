@@ -11,10 +11,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, Trans
 from rich.table import Table
 
 from kuzet.cli.common import cli_actor, console, errors, wired
-from kuzet.domain.archive import LegalHold, PlaceLegalHold, ReleaseLegalHold, TimeRange
-from kuzet.services.archive import EVERYTHING, remove_scratch
-from kuzet.services.legal_holds import hold_actor
-from kuzet.services.uploads import UploadRequest
+from kuzet.domain.archive.model import LegalHold, PlaceLegalHold, ReleaseLegalHold, TimeRange
+from kuzet.services.archive.legal_holds import hold_actor
+from kuzet.services.archive.segments import EVERYTHING, remove_scratch
+from kuzet.services.archive.uploads import UploadRequest
 
 app = typer.Typer(help="Video archive.", no_args_is_help=True)
 holds = typer.Typer(help="Legal holds: keep video for a case whatever retention says.", no_args_is_help=True)

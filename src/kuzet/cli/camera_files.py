@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kuzet.config.site import CameraConfig
-from kuzet.domain.cameras import Camera
+from kuzet.domain.cameras.model import Camera
 from kuzet.errors import ConfigError
 
 CSV_COLUMNS = (

@@ -11,9 +11,9 @@ from rich.table import Table
 from kuzet.cli.camera_files import read_cameras_csv
 from kuzet.cli.common import cli_actor, console, wired
 from kuzet.config.site import CameraConfig, load_site
-from kuzet.domain.cameras import CameraKind, CameraPurpose
-from kuzet.domain.commands import ImportSite, RegisterCamera
-from kuzet.domain.users import TenantScope
+from kuzet.domain.cameras.messages import ImportSite, RegisterCamera
+from kuzet.domain.cameras.model import CameraKind, CameraPurpose
+from kuzet.domain.users.model import TenantScope
 from kuzet.errors import ConfigError
 
 app = typer.Typer(help="Cameras.", no_args_is_help=True)

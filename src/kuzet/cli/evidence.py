@@ -12,8 +12,8 @@ from kuzet.adapters.archive.bundle import verify_bundle
 from kuzet.cli.archive import time_range
 from kuzet.cli.common import cli_actor, console, errors, wired
 from kuzet.errors import ConfigError
-from kuzet.services.archive import EVERYTHING
-from kuzet.services.evidence import EvidenceRequest
+from kuzet.services.archive.evidence import EvidenceRequest
+from kuzet.services.archive.segments import EVERYTHING
 
 app = typer.Typer(help="Evidence bundles.", no_args_is_help=True)
 

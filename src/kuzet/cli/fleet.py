@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from kuzet.cli.common import cli_actor, console, errors, wired
-from kuzet.domain.availability import Availability
-from kuzet.domain.fleet import (
+from kuzet.domain.fleet.availability import Availability
+from kuzet.domain.fleet.lifecycle import (
     DeviceState,
     DeviceStatus,
     Disposition,
@@ -19,12 +19,12 @@ from kuzet.domain.fleet import (
     MaintenanceTicket,
     MaintenanceTicketError,
 )
-from kuzet.domain.fleet_messages import ChangeDeviceState, CloseMaintenanceTicket
+from kuzet.domain.fleet.messages import ChangeDeviceState, CloseMaintenanceTicket
 from kuzet.domain.messages import utc_now
-from kuzet.domain.users import TenantScope
-from kuzet.services import camera_health
-from kuzet.services.fleet import fleet_devices
-from kuzet.services.operations_ports import StaleVersionError
+from kuzet.domain.users.model import TenantScope
+from kuzet.services.fleet import health as camera_health
+from kuzet.services.fleet.lifecycle import fleet_devices
+from kuzet.services.operations.ports import StaleVersionError
 
 app = typer.Typer(help="Camera fleet: health, lifecycle, uptime, maintenance.", no_args_is_help=True)
 EVERYTHING = TenantScope(None)

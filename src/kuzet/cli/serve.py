@@ -16,9 +16,10 @@ from kuzet.adapters.store import migrate
 from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import cli_actor, console, wired
-from kuzet.domain.commands import AddUser, ImportSite
-from kuzet.domain.operations import SosDevice
-from kuzet.domain.users import Role, TenantScope
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.operations.field import SosDevice
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import Role, TenantScope
 from kuzet.errors import ConfigError
 from kuzet.sim.activity import CityActivity
 from kuzet.sim.city import SimulatedCity, generate_city

@@ -6,8 +6,8 @@ import typer
 from rich.table import Table
 
 from kuzet.cli.common import cli_actor, console, wired
-from kuzet.domain.commands import AddUser
-from kuzet.domain.users import Role
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import Role
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 

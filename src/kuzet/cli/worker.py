@@ -23,9 +23,9 @@ from rich.table import Table
 
 from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import console, wired
-from kuzet.domain.cameras import Camera
-from kuzet.domain.health import HealthCondition
-from kuzet.domain.users import TenantScope
+from kuzet.domain.cameras.model import Camera
+from kuzet.domain.fleet.health import HealthCondition
+from kuzet.domain.users.model import TenantScope
 from kuzet.errors import ConfigError
 from kuzet.ingest.analytics import AnalyticsSpec, check_analytics, specs_for
 from kuzet.ingest.hits import HitRecorder, outbox_health_sink

@@ -34,10 +34,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kuzet.domain.cameras import CAMERA_ID_PATTERN, Camera, CameraKind, CameraPurpose, District
+from kuzet.domain.cameras.model import CAMERA_ID_PATTERN, Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory, OffenseTaxonomy, Priority
-from kuzet.domain.users import Tenant, TenantKind
+from kuzet.domain.users.model import Tenant, TenantKind
 from kuzet.errors import ConfigError
 from kuzet.vision.detectors.classifier import ClassifierConfig as ClassifierModelConfig
 from kuzet.vision.detectors.nanodet import NanoDetConfig

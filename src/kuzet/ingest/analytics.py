@@ -29,7 +29,7 @@ from typing import Any
 from uuid import uuid4
 
 from kuzet.config.site import SiteConfig
-from kuzet.domain.detections import RecordDetection
+from kuzet.domain.analytics.detections import RecordDetection
 from kuzet.errors import ConfigError, KuzetError
 from kuzet.ingest.source import SampledFrame
 from kuzet.vision.detectors.base import Detector, ModelLoader

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.health import HealthChange
+from kuzet.domain.fleet.health import HealthChange
 from kuzet.ingest.analytics import AnalyticsHit
 from kuzet.services.context import Actor
 

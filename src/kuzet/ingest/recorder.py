@@ -39,9 +39,9 @@ from av.container import OutputContainer
 from av.packet import Packet
 from av.video.stream import VideoStream
 
-from kuzet.domain.archive import Segment
+from kuzet.domain.archive.model import Segment
 from kuzet.domain.messages import utc_now
-from kuzet.services.archive_ports import ArchiveStorage, SegmentFile
+from kuzet.services.archive.ports import ArchiveStorage, SegmentFile
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from numpy.typing import NDArray
 
-from kuzet.domain.cameras import Camera
+from kuzet.domain.cameras.model import Camera
 from kuzet.ingest.status import StreamError, StreamStatus, describe_failure, redact
 
 log = logging.getLogger(__name__)

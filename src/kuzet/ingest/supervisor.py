@@ -36,8 +36,8 @@ from types import FrameType, TracebackType
 from typing import Any, Literal, TypeVar
 
 from kuzet.config.settings import Settings
-from kuzet.domain.cameras import Camera
-from kuzet.domain.health import HealthChange, HealthCondition
+from kuzet.domain.cameras.model import Camera
+from kuzet.domain.fleet.health import HealthChange, HealthCondition
 from kuzet.ingest.analytics import AnalyticsHit, AnalyticsMessage, AnalyticsSpec, AnalyticsStatus
 from kuzet.ingest.process import KuzetProcess, mp_context
 from kuzet.ingest.ring import SharedFrameRing

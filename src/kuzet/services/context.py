@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from kuzet.domain.audit import AuditEntry, AuditOutcome
+from kuzet.domain.audit.chain import AuditEntry, AuditOutcome
 from kuzet.domain.messages import utc_now
 
 

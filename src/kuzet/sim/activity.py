@@ -17,23 +17,23 @@ from typing import Any
 
 import networkx as nx  # type: ignore[import-untyped]
 
-from kuzet.domain.alerts import Observation
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.incidents import Incident, IncidentState
 from kuzet.domain.messages import Command, utc_now
-from kuzet.domain.operations import CitizenCall
-from kuzet.domain.operations_messages import (
+from kuzet.domain.operations.alerts import Observation
+from kuzet.domain.operations.field import CitizenCall
+from kuzet.domain.operations.incidents import Incident, IncidentState
+from kuzet.domain.operations.messages import (
     ChangeIncidentState,
     DispatchUnits,
     RaiseAlert,
     ReportUnitPosition,
     TakeCitizenCall,
 )
-from kuzet.domain.units import PatrolUnit
+from kuzet.domain.operations.units import PatrolUnit
 from kuzet.errors import KuzetError
 from kuzet.services.context import Actor
-from kuzet.services.dispatch import DispatchAdvisor
 from kuzet.services.messagebus import MessageBus
+from kuzet.services.operations.dispatch import DispatchAdvisor
 
 log = logging.getLogger(__name__)
 CAMERA_CODES = (

@@ -18,11 +18,11 @@ from typing import TypeVar
 import networkx as nx  # type: ignore[import-untyped]
 import numpy as np
 
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.units import PatrolUnit, UnitKind
-from kuzet.domain.users import Tenant, TenantKind
+from kuzet.domain.operations.units import PatrolUnit, UnitKind
+from kuzet.domain.users.model import Tenant, TenantKind
 from kuzet.sim.roads import (
     METRES_PER_DEGREE_LAT,
     BoundingBox,

@@ -23,8 +23,8 @@ from typing import Any
 from kuzet.adapters.models.install import DEFAULT_CACHE, MODEL_FILE, is_current
 from kuzet.bootstrap import Kuzet
 from kuzet.config.site import SiteConfig, site_from_mapping
-from kuzet.domain.cameras import Camera, CameraKind
-from kuzet.domain.users import TenantScope
+from kuzet.domain.cameras.model import Camera, CameraKind
+from kuzet.domain.users.model import TenantScope
 from kuzet.ingest.analytics import specs_for
 from kuzet.ingest.hits import HitRecorder, outbox_health_sink
 from kuzet.ingest.status import StreamHealth

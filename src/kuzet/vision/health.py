@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 
-from kuzet.domain.health import HealthChange, HealthCondition, HealthReading
+from kuzet.domain.fleet.health import HealthChange, HealthCondition, HealthReading
 from kuzet.vision import health_checks as checks
 from kuzet.vision.health_checks import (
     CoveredConfig,

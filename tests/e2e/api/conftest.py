@@ -9,11 +9,12 @@ from fastapi.testclient import TestClient
 
 from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import AddUser, ImportSite
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.users import Role, Tenant, TenantKind
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import Role, Tenant, TenantKind
 from kuzet.services.context import Actor
 
 PASSWORD = "correct horse battery"

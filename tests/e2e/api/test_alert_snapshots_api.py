@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.users import Role
+from kuzet.domain.users.model import Role
 from kuzet.ingest.analytics import AnalyticsHit
 from kuzet.ingest.hits import HitRecorder
 from kuzet.sim.scenes import VTEST_PATH, read_frames

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.audit import AuditOutcome
-from kuzet.domain.users import Role
+from kuzet.domain.audit.chain import AuditOutcome
+from kuzet.domain.users.model import Role
 
 from .conftest import AUTH, PASSWORD, sign_in
 

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.events import CameraRegistered
+from kuzet.domain.cameras.messages import CameraRegistered
 from kuzet.domain.messages import Event
-from kuzet.domain.users import Role
+from kuzet.domain.users.model import Role
 
 from .conftest import AUTH
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.fleet_messages import OpenOverdueMaintenanceTickets, RecordCameraHealth
-from kuzet.domain.health import HealthChange, HealthCondition
+from kuzet.domain.fleet.health import HealthChange, HealthCondition
+from kuzet.domain.fleet.messages import OpenOverdueMaintenanceTickets, RecordCameraHealth
 from kuzet.domain.messages import utc_now
-from kuzet.domain.users import Role
+from kuzet.domain.users.model import Role
 from kuzet.services.context import Actor
 
 AUTH = dict[str, str]

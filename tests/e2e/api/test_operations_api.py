@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.alerts import Observation
 from kuzet.domain.messages import utc_now
-from kuzet.domain.operations_messages import RaiseAlert
-from kuzet.domain.users import Role
+from kuzet.domain.operations.alerts import Observation
+from kuzet.domain.operations.messages import RaiseAlert
+from kuzet.domain.users.model import Role
 from kuzet.services.context import Actor
 
 from .conftest import AUTH, PASSWORD

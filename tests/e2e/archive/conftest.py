@@ -13,9 +13,9 @@ from kuzet.adapters.store import migrate
 from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet, bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose
-from kuzet.domain.commands import RegisterCamera
-from kuzet.domain.users import Role
+from kuzet.domain.cameras.messages import RegisterCamera
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose
+from kuzet.domain.users.model import Role
 from kuzet.services.context import Actor
 from tests.e2e.api.conftest import AUTH, seed_site, sign_in
 from tests.unit.archive.media import encode_h264

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from kuzet.adapters.archive.bundle import verify_bundle
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.users import Role
+from kuzet.domain.users.model import Role
 from tests.e2e.api.conftest import AUTH
 from tests.integration.archive.conftest import record
 from tests.unit.archive.media import decoded_frames, duration_seconds

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from kuzet.domain.fleet_messages import OpenOverdueMaintenanceTickets, RecordCameraHealth
-from kuzet.domain.health import HealthCondition
+from kuzet.domain.fleet.health import HealthCondition
+from kuzet.domain.fleet.messages import OpenOverdueMaintenanceTickets, RecordCameraHealth
 from kuzet.domain.messages import utc_now
 from kuzet.services.context import Actor
 from tests.conftest import wire

@@ -15,12 +15,12 @@ from kuzet.adapters.store import migrate
 from kuzet.adapters.store.tables import OutboxRow
 from kuzet.bootstrap import Kuzet, bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.archive import Segment
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import ImportSite
+from kuzet.domain.archive.model import Segment
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.users import Tenant, TenantKind
+from kuzet.domain.users.model import Tenant, TenantKind
 from kuzet.ingest.recorder import Recorder
 from kuzet.services.context import Actor
 from tests.unit.archive.media import encode_h264

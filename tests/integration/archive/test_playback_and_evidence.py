@@ -10,13 +10,13 @@ import pytest
 
 from kuzet.adapters.archive.bundle import verify_bundle
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.archive import TimeRange
-from kuzet.domain.users import TenantScope
+from kuzet.domain.archive.model import TimeRange
+from kuzet.domain.users.model import TenantScope
 from kuzet.errors import NotFoundError
-from kuzet.services.archive import EVERYTHING
-from kuzet.services.archive_errors import ArchiveIntegrityError, ReasonRequiredError
+from kuzet.services.archive.errors import ArchiveIntegrityError, ReasonRequiredError
+from kuzet.services.archive.evidence import EvidenceRequest
+from kuzet.services.archive.segments import EVERYTHING
 from kuzet.services.context import Actor
-from kuzet.services.evidence import EvidenceRequest
 from tests.integration.archive.conftest import outbox_types, record
 from tests.unit.archive.media import duration_seconds, flip_byte
 

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.archive import PlaceLegalHold, ReleaseLegalHold, Segment, TimeRange
+from kuzet.domain.archive.model import PlaceLegalHold, ReleaseLegalHold, Segment, TimeRange
 from kuzet.domain.messages import utc_now
-from kuzet.services.archive_retention import ArchiveRetention
+from kuzet.services.archive.legal_holds import hold_actor
+from kuzet.services.archive.retention import ArchiveRetention
 from kuzet.services.context import Actor
-from kuzet.services.legal_holds import hold_actor
 from tests.integration.archive.conftest import outbox_types, record
 
 SUPERVISOR = Actor("supervisor")

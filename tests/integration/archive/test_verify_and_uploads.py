@@ -10,10 +10,10 @@ import pytest
 
 from kuzet.bootstrap import Kuzet
 from kuzet.errors import NotFoundError
-from kuzet.services.archive import EVERYTHING
-from kuzet.services.archive_errors import MediaRejectedError
+from kuzet.services.archive.errors import MediaRejectedError
+from kuzet.services.archive.segments import EVERYTHING
+from kuzet.services.archive.uploads import UploadRequest
 from kuzet.services.context import Actor
-from kuzet.services.uploads import UploadRequest
 from tests.integration.archive.conftest import outbox_types, record
 from tests.unit.archive.media import flip_byte
 

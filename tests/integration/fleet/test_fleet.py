@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.alerts import Alert
-from kuzet.domain.availability import HealthRecord
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import ImportSite
-from kuzet.domain.fleet import (
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
+from kuzet.domain.fleet.availability import HealthRecord
+from kuzet.domain.fleet.health import HealthChange, HealthCondition
+from kuzet.domain.fleet.lifecycle import (
     DeviceState,
     DeviceStatus,
     Disposition,
@@ -19,20 +19,20 @@ from kuzet.domain.fleet import (
     MaintenanceStatus,
     MaintenanceTicket,
 )
-from kuzet.domain.fleet_messages import (
+from kuzet.domain.fleet.messages import (
     ChangeDeviceState,
     CloseMaintenanceTicket,
     OpenOverdueMaintenanceTickets,
     RecordCameraHealth,
 )
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.health import HealthChange, HealthCondition
 from kuzet.domain.messages import Command, utc_now
-from kuzet.domain.users import Tenant, TenantKind, TenantScope
-from kuzet.services import camera_health
-from kuzet.services.camera_health import HealthOutcome
+from kuzet.domain.operations.alerts import Alert
+from kuzet.domain.users.model import Tenant, TenantKind, TenantScope
 from kuzet.services.context import Actor
-from kuzet.services.operations_ports import StaleVersionError
+from kuzet.services.fleet import health as camera_health
+from kuzet.services.fleet.health import HealthOutcome
+from kuzet.services.operations.ports import StaleVersionError
 
 SYSTEM = Actor("system:test")
 EVERYTHING = TenantScope(None)

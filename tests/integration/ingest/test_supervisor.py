@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose
+from kuzet.domain.fleet.health import HealthChange, HealthCondition
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.health import HealthChange, HealthCondition
 from kuzet.ingest.status import StreamHealth, StreamStatus
 from kuzet.ingest.supervised import make_recorder
 from kuzet.ingest.supervisor import IngestSupervisor

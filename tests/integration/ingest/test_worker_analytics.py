@@ -18,8 +18,8 @@ import pytest
 from kuzet.adapters.models.loader import load_onnx
 from kuzet.bootstrap import Kuzet
 from kuzet.config.site import SiteConfig, parse_site
-from kuzet.domain.commands import ImportSite
-from kuzet.domain.users import TenantScope
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.users.model import TenantScope
 from kuzet.ingest.analytics import check_analytics, specs_for
 from kuzet.ingest.hits import HitRecorder
 from kuzet.ingest.supervised import make_recorder

@@ -15,11 +15,11 @@ from kuzet.adapters.mqtt.gateway import MqttGateway, stop
 from kuzet.adapters.mqtt.inbound import FieldInbound
 from kuzet.adapters.mqtt.topics import Topics
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.cameras import District
-from kuzet.domain.commands import ImportSite
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import District
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.operations import SosDevice
-from kuzet.domain.units import PatrolUnit, UnitKind, UnitStatus
+from kuzet.domain.operations.field import SosDevice
+from kuzet.domain.operations.units import PatrolUnit, UnitKind, UnitStatus
 from kuzet.services.context import Actor
 from tests.conftest import require_server
 

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import text
 
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.alerts import Alert, AlertStatus, Observation
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import ImportSite
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.incidents import ClosureCode, Incident, IncidentState
 from kuzet.domain.messages import Command, utc_now
-from kuzet.domain.operations import CitizenCall, MunicipalTicket, SosDevice, TicketStatus
-from kuzet.domain.operations_messages import (
+from kuzet.domain.operations.alerts import Alert, AlertStatus, Observation
+from kuzet.domain.operations.field import CitizenCall, MunicipalTicket, SosDevice, TicketStatus
+from kuzet.domain.operations.incidents import ClosureCode, Incident, IncidentState
+from kuzet.domain.operations.messages import (
     AcknowledgeAlert,
     ChangeIncidentState,
     DispatchUnits,
@@ -29,13 +29,13 @@ from kuzet.domain.operations_messages import (
     ReportUnitPosition,
     TakeCitizenCall,
 )
-from kuzet.domain.units import PatrolUnit, UnitKind, UnitStatus
-from kuzet.domain.users import TenantScope
+from kuzet.domain.operations.units import PatrolUnit, UnitKind, UnitStatus
+from kuzet.domain.users.model import TenantScope
 from kuzet.errors import ConflictError, NotFoundError
 from kuzet.services.context import Actor
-from kuzet.services.dispatch import DispatchAdvisor
-from kuzet.services.operations_ports import StaleVersionError
-from kuzet.services.routing import RoadEdge, RoadNetwork
+from kuzet.services.operations.dispatch import DispatchAdvisor
+from kuzet.services.operations.ports import StaleVersionError
+from kuzet.services.operations.routing import RoadEdge, RoadNetwork
 
 SYSTEM = Actor("system:test")
 OP = Actor("operator")

@@ -7,13 +7,13 @@ from pathlib import Path
 from kuzet.adapters.store import migrate
 from kuzet.bootstrap import bootstrap
 from kuzet.config.settings import load_settings
-from kuzet.domain.alerts import Alert, Observation
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import ImportSite
+from kuzet.domain.cameras.messages import ImportSite
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.messages import utc_now
-from kuzet.domain.operations_messages import CompleteSopStep, RaiseAlert
-from kuzet.domain.users import TenantScope
+from kuzet.domain.operations.alerts import Alert, Observation
+from kuzet.domain.operations.messages import CompleteSopStep, RaiseAlert
+from kuzet.domain.users.model import TenantScope
 from kuzet.services.context import Actor
 
 SITE = """

@@ -9,14 +9,13 @@ from sqlalchemy.exc import DBAPIError
 from kuzet.adapters.bus.memory import InMemoryEventBus
 from kuzet.adapters.store.outbox import OutboxRelay
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.audit import AuditEntry
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose, District
-from kuzet.domain.commands import ImportSite, RegisterCamera
-from kuzet.domain.events import CameraRegistered
+from kuzet.domain.audit.chain import AuditEntry
+from kuzet.domain.cameras.messages import CameraRegistered, ImportSite, RegisterCamera
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose, District
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.messages import Event, utc_now
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.users import Tenant, TenantKind, TenantScope
+from kuzet.domain.users.model import Tenant, TenantKind, TenantScope
 from kuzet.errors import ConflictError, NotFoundError
 from kuzet.services.context import Actor
 

@@ -11,9 +11,9 @@ import pytest
 
 from kuzet.adapters.archive.bundle import ZipBundleWriter, verify_bundle
 from kuzet.adapters.archive.signing import Ed25519Signer
-from kuzet.domain.archive import TimeRange
-from kuzet.domain.evidence import BundleFile, EvidenceManifest
-from kuzet.services.archive_errors import ArchiveIntegrityError
+from kuzet.domain.archive.evidence import BundleFile, EvidenceManifest
+from kuzet.domain.archive.model import TimeRange
+from kuzet.services.archive.errors import ArchiveIntegrityError
 from tests.unit.archive.media import flip_byte
 
 T0 = datetime(2026, 1, 3, 10, 0, tzinfo=UTC)

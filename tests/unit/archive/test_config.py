@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kuzet.adapters.archive.config import load_archive_config
-from kuzet.domain.cameras import CameraKind
+from kuzet.domain.cameras.model import CameraKind
 from kuzet.errors import ConfigError
 
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kuzet.domain.archive import LegalHold, RetentionRules, Segment, TimeRange
-from kuzet.domain.cameras import CameraKind
-from kuzet.domain.evidence import BundleFile, EvidenceManifest
-from kuzet.services.archive import hls_playlist
+from kuzet.domain.archive.evidence import BundleFile, EvidenceManifest
+from kuzet.domain.archive.model import LegalHold, RetentionRules, Segment, TimeRange
+from kuzet.domain.cameras.model import CameraKind
+from kuzet.services.archive.segments import hls_playlist
 
 T0 = datetime(2026, 1, 3, 10, 0, tzinfo=UTC)
 

@@ -10,9 +10,9 @@ import pytest
 
 from kuzet.adapters.archive.filesystem import FilesystemArchive
 from kuzet.adapters.archive.media import PyAvMedia, sha256_file
-from kuzet.domain.archive import Segment, TimeRange
-from kuzet.services.archive_errors import MediaRejectedError
-from kuzet.services.archive_ports import ClipSource
+from kuzet.domain.archive.model import Segment, TimeRange
+from kuzet.services.archive.errors import MediaRejectedError
+from kuzet.services.archive.ports import ClipSource
 from tests.unit.archive.media import FPS, decoded_frames, duration_seconds, encode_h264
 
 T0 = datetime(2026, 1, 3, 10, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ import av
 import pytest
 
 from kuzet.adapters.archive.filesystem import FilesystemArchive, HashingSegmentFile
-from kuzet.domain.archive import Segment
+from kuzet.domain.archive.model import Segment
 from kuzet.ingest.recorder import Recorder, RecorderState
 from kuzet.ingest.worker import PacketSink
 from tests.unit.archive.media import FPS, decoded_frames, encode_h264, first_packet_is_keyframe

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kuzet.config.site import load_site, parse_site
-from kuzet.domain.cameras import CameraKind
+from kuzet.domain.cameras.model import CameraKind
 from kuzet.domain.offenses import Priority
 from kuzet.errors import ConfigError
 

@@ -5,16 +5,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kuzet.domain.alerts import DEFAULT_SLA, Alert, AlertStatus, FoldPolicy, Observation
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.incidents import (
+from kuzet.domain.offenses import Priority
+from kuzet.domain.operations.alerts import DEFAULT_SLA, Alert, AlertStatus, FoldPolicy, Observation
+from kuzet.domain.operations.incidents import (
     ClosureCode,
     IllegalIncidentTransitionError,
     Incident,
     IncidentState,
     StaleIncidentError,
 )
-from kuzet.domain.offenses import Priority
 
 T0 = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 ABAY = GeoPoint(43.2400, 76.9450)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from kuzet.domain.audit import GENESIS_HASH, AuditEntry, AuditRecord, seal, verify_chain
+from kuzet.domain.audit.chain import GENESIS_HASH, AuditEntry, AuditRecord, seal, verify_chain
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

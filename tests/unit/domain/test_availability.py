@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kuzet.domain.availability import Availability, Step, by_district, measure
+from kuzet.domain.fleet.availability import Availability, Step, by_district, measure
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 END = T0 + timedelta(hours=2)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from kuzet.domain.cameras import Camera, CameraKind, CameraPurpose
+from kuzet.domain.cameras.model import Camera, CameraKind, CameraPurpose
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.users import ROLE_PERMISSIONS, Permission, Role, User
+from kuzet.domain.users.model import ROLE_PERMISSIONS, Permission, Role, User
 
 
 def test_fixed_camera_needs_a_position_mobile_does_not() -> None:

@@ -4,7 +4,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kuzet.domain.fleet import ALLOWED, DeviceState, DeviceStatus, Disposition, IllegalTransitionError
+from kuzet.domain.fleet.lifecycle import (
+    ALLOWED,
+    DeviceState,
+    DeviceStatus,
+    Disposition,
+    IllegalTransitionError,
+)
 
 T0 = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 

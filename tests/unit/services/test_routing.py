@@ -7,7 +7,7 @@ import pytest
 
 from kuzet.adapters.roads.graph import network_from_graph
 from kuzet.domain.geo import GeoPoint
-from kuzet.services.routing import ACCESS_SPEED_MS, RoadEdge, RoadNetwork
+from kuzet.services.operations.routing import ACCESS_SPEED_MS, RoadEdge, RoadNetwork
 from kuzet.sim.city import generate_city
 
 # A river runs north-south at lon 76.95; the only bridge is 3 km to the north.

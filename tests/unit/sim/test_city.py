@@ -9,11 +9,11 @@ import networkx as nx  # type: ignore[import-untyped]
 import numpy as np
 import pytest
 
-from kuzet.domain.cameras import CameraKind, CameraPurpose, validate_camera_id
+from kuzet.domain.cameras.model import CameraKind, CameraPurpose, validate_camera_id
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.units import UnitKind
-from kuzet.domain.users import TenantKind
+from kuzet.domain.operations.units import UnitKind
+from kuzet.domain.users.model import TenantKind
 from kuzet.sim.city import SimulatedCity, almaty_districts, apportion, generate_city
 from kuzet.sim.roads import BoundingBox, GridSpec, PointIndex, RoadClass, build_road_graph
 

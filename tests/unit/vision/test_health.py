@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from pydantic import ValidationError
 
 from kuzet.adapters.bus import codec
-from kuzet.domain.health import CameraHealthChanged, HealthChange, HealthCondition
+from kuzet.domain.fleet.health import CameraHealthChanged, HealthChange, HealthCondition
 from kuzet.domain.offenses import OffenseCategory, OffenseTaxonomy
 from kuzet.vision.health import CameraHealthConfig, CameraHealthMonitor
 from kuzet.vision.health_checks import analysis_frame

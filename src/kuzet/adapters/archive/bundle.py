@@ -19,14 +19,9 @@ from pathlib import Path
 from typing import IO
 
 from kuzet.adapters.archive.signing import fingerprint, load_public_key, signature_valid
-from kuzet.domain.evidence import (
-    MANIFEST_NAME,
-    PUBLIC_KEY_NAME,
-    SIGNATURE_NAME,
-    EvidenceManifest,
-)
-from kuzet.services.archive_errors import ArchiveIntegrityError
-from kuzet.services.archive_ports import EvidenceSigner
+from kuzet.domain.archive.evidence import MANIFEST_NAME, PUBLIC_KEY_NAME, SIGNATURE_NAME, EvidenceManifest
+from kuzet.services.archive.errors import ArchiveIntegrityError
+from kuzet.services.archive.ports import EvidenceSigner
 
 README_NAME = "README.txt"
 _README = """Kuzet evidence bundle.

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kuzet.domain.archive import DEFAULT_RETENTION_DAYS, RetentionRules
-from kuzet.domain.cameras import CameraKind
+from kuzet.domain.archive.model import DEFAULT_RETENTION_DAYS, RetentionRules
+from kuzet.domain.cameras.model import CameraKind
 from kuzet.errors import ConfigError
 
 CONFIG_FILE_NAME = "archive.yaml"

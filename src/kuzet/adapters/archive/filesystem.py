@@ -13,7 +13,7 @@ import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from kuzet.domain.cameras import validate_camera_id
+from kuzet.domain.cameras.model import validate_camera_id
 
 EVIDENCE_FOLDER = "_evidence"
 SNAPSHOTS_FOLDER = "_snapshots"

@@ -19,10 +19,10 @@ import av
 from av.packet import Packet
 from av.video.stream import VideoStream
 
-from kuzet.domain.archive import Segment, TimeRange
+from kuzet.domain.archive.model import Segment, TimeRange
 from kuzet.ingest.recorder import REMUXABLE_CODECS, Recorder
-from kuzet.services.archive_errors import ArchiveFullError, MediaRejectedError
-from kuzet.services.archive_ports import ArchiveStorage, ClipInfo, ClipSource, MediaInfo
+from kuzet.services.archive.errors import ArchiveFullError, MediaRejectedError
+from kuzet.services.archive.ports import ArchiveStorage, ClipInfo, ClipSource, MediaInfo
 
 CLIP_TIME_BASE = Fraction(1, 90_000)
 

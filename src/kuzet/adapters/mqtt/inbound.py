@@ -7,7 +7,7 @@ import asyncio
 from kuzet.adapters.mqtt.payloads import PositionPayload, SosPayload, StatusPayload
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.messages import Command, utc_now
-from kuzet.domain.operations_messages import PressSosButton, ReportUnitPosition, SetUnitStatus
+from kuzet.domain.operations.messages import PressSosButton, ReportUnitPosition, SetUnitStatus
 from kuzet.services.context import Actor
 from kuzet.services.messagebus import MessageBus
 

@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from kuzet.domain.units import UnitStatus
+from kuzet.domain.operations.units import UnitStatus
 
 
 class _Payload(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 from kuzet.domain.geo import GeoPoint
 from kuzet.errors import ConfigError
-from kuzet.services.routing import RoadEdge, RoadNetwork
+from kuzet.services.operations.routing import RoadEdge, RoadNetwork
 
 DEFAULT_SPEED_KMH = 40.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kuzet.domain.geo import GeoPoint
-from kuzet.services.routing import RoadEdge, RoadNetwork
+from kuzet.services.operations.routing import RoadEdge, RoadNetwork
 
 
 def network_from_graph(graph: Any) -> RoadNetwork:

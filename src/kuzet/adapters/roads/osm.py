@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kuzet.domain.geo import GeoPoint
 from kuzet.errors import ConfigError
-from kuzet.services.routing import RoadEdge, RoadNetwork
+from kuzet.services.operations.routing import RoadEdge, RoadNetwork
 
 DEFAULT_SPEED_KMH = {
     "motorway": 90, "trunk": 70, "primary": 60, "secondary": 50, "tertiary": 40, "unclassified": 30,

@@ -10,34 +10,30 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kuzet.adapters.bus import codec
-from kuzet.adapters.store.archive_repository import (
+from kuzet.adapters.store.archive.repositories import (
     SqlEvidenceExportRepository,
     SqlLegalHoldRepository,
     SqlSegmentRepository,
     SqlUploadRepository,
 )
-from kuzet.adapters.store.audit_repository import SqlAuditRepository
-from kuzet.adapters.store.fleet_repository import (
+from kuzet.adapters.store.audit.repository import SqlAuditRepository
+from kuzet.adapters.store.cameras.repositories import SqlCameraRepository, SqlDistrictRepository
+from kuzet.adapters.store.fleet.repositories import (
     SqlCameraHealthRepository,
     SqlDeviceStateRepository,
     SqlMaintenanceTicketRepository,
 )
-from kuzet.adapters.store.operations_repository import (
+from kuzet.adapters.store.operations.repositories import (
     SqlAlertRepository,
     SqlIncidentRepository,
     SqlSosDeviceRepository,
     SqlTicketRepository,
     SqlUnitTracking,
 )
-from kuzet.adapters.store.repositories import (
-    SqlCameraRepository,
-    SqlDistrictRepository,
-    SqlProcessedEvents,
-    SqlTenantRepository,
-    SqlUnitRepository,
-    SqlUserRepository,
-)
+from kuzet.adapters.store.operations.units import SqlUnitRepository
+from kuzet.adapters.store.processed_events import SqlProcessedEvents
 from kuzet.adapters.store.tables import OutboxRow
+from kuzet.adapters.store.users.repositories import SqlTenantRepository, SqlUserRepository
 from kuzet.domain.messages import Event
 from kuzet.errors import ConflictError, StoreUnavailableError
 

@@ -10,9 +10,9 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.alerts import Alert
-from kuzet.domain.operations_messages import AcknowledgeAlert, CompleteSopStep, DismissAlert
-from kuzet.domain.users import Permission
+from kuzet.domain.operations.alerts import Alert
+from kuzet.domain.operations.messages import AcknowledgeAlert, CompleteSopStep, DismissAlert
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alerts"))]

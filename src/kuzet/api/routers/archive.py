@@ -16,9 +16,9 @@ from pydantic import AwareDatetime, BaseModel
 from starlette.background import BackgroundTask
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.archive import Segment, TimeRange
-from kuzet.domain.users import Permission
-from kuzet.services.archive import remove_scratch
+from kuzet.domain.archive.model import Segment, TimeRange
+from kuzet.domain.users.model import Permission
+from kuzet.services.archive.segments import remove_scratch
 
 router = APIRouter(prefix="/api/archive", tags=["archive"])
 

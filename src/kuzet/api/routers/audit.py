@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.users import Permission
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.AUDIT_READ, "view_audit"))]

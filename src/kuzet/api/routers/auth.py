@@ -9,8 +9,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal, client_address
-from kuzet.domain.users import Permission
-from kuzet.services.users import SignInError, SignInThrottledError
+from kuzet.domain.users.model import Permission
+from kuzet.services.users.accounts import SignInError, SignInThrottledError
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 PUBLIC_ROUTES = frozenset({"/api/auth/login"})

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.routers.incidents import IncidentPublic
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.incidents import Incident
 from kuzet.domain.messages import utc_now
-from kuzet.domain.operations import CitizenCall
-from kuzet.domain.operations_messages import TakeCitizenCall
-from kuzet.domain.users import Permission, TenantScope
-from kuzet.services.incidents import nearest_cameras
+from kuzet.domain.operations.field import CitizenCall
+from kuzet.domain.operations.incidents import Incident
+from kuzet.domain.operations.messages import TakeCitizenCall
+from kuzet.domain.users.model import Permission, TenantScope
+from kuzet.services.operations.incidents import nearest_cameras
 
 router = APIRouter(prefix="/api/calls", tags=["calls"])
 

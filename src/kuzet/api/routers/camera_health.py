@@ -13,10 +13,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.availability import Availability, CameraDown
+from kuzet.domain.fleet.availability import Availability, CameraDown
 from kuzet.domain.messages import utc_now
-from kuzet.domain.users import Permission
-from kuzet.services import camera_health
+from kuzet.domain.users.model import Permission
+from kuzet.services.fleet import health as camera_health
 
 router = APIRouter(prefix="/api/cameras/health", tags=["camera health"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.CAMERA_HEALTH_READ, "view_camera_health"))]

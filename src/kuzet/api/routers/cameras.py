@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.cameras import CAMERA_ID_PATTERN, Camera, CameraKind, CameraPurpose
-from kuzet.domain.commands import RegisterCamera, RemoveCamera
+from kuzet.domain.cameras.messages import RegisterCamera, RemoveCamera
+from kuzet.domain.cameras.model import CAMERA_ID_PATTERN, Camera, CameraKind, CameraPurpose
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.users import Permission
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
 

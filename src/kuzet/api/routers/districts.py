@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.users import Permission
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api", tags=["districts"])
 

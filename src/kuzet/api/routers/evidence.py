@@ -12,9 +12,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.routers.archive import time_range
-from kuzet.domain.evidence import EvidenceExport
-from kuzet.domain.users import Permission
-from kuzet.services.evidence import EvidenceRequest
+from kuzet.domain.archive.evidence import EvidenceExport
+from kuzet.domain.users.model import Permission
+from kuzet.services.archive.evidence import EvidenceRequest
 
 router = APIRouter(prefix="/api/evidence", tags=["evidence"])
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")

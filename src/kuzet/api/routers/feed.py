@@ -15,10 +15,10 @@ from starlette.concurrency import run_in_threadpool
 from kuzet.adapters.bus import codec
 from kuzet.adapters.security import InvalidTokenError
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.audit import AuditOutcome
-from kuzet.domain.users import Permission, User
+from kuzet.domain.audit.chain import AuditOutcome
+from kuzet.domain.users.model import Permission, User
 from kuzet.services.context import Actor
-from kuzet.services.live_feed import Watcher
+from kuzet.services.operations.live_feed import Watcher
 
 router = APIRouter(tags=["feed"])
 FEED_PATH = "/api/feed"

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.fleet import DeviceState, DeviceStatus, Disposition, MaintenanceTicket
-from kuzet.domain.fleet_messages import ChangeDeviceState, CloseMaintenanceTicket
-from kuzet.domain.users import Permission
-from kuzet.services.fleet import FleetDevice, fleet_devices
+from kuzet.domain.fleet.lifecycle import DeviceState, DeviceStatus, Disposition, MaintenanceTicket
+from kuzet.domain.fleet.messages import ChangeDeviceState, CloseMaintenanceTicket
+from kuzet.domain.users.model import Permission
+from kuzet.services.fleet.lifecycle import FleetDevice, fleet_devices
 
 router = APIRouter(prefix="/api/fleet", tags=["fleet"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.FLEET_READ, "view_fleet"))]

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.domain.geo import GeoPoint
-from kuzet.domain.incidents import ClosureCode, Incident, IncidentState
-from kuzet.domain.operations_messages import AddIncidentNote, ChangeIncidentState, DispatchUnits, OpenIncident
-from kuzet.domain.users import Permission
+from kuzet.domain.operations.incidents import ClosureCode, Incident, IncidentState
+from kuzet.domain.operations.messages import AddIncidentNote, ChangeIncidentState, DispatchUnits, OpenIncident
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/incidents", tags=["incidents"])
 CanRead = Annotated[Principal, Depends(Authorize(Permission.INCIDENTS_READ, "view_incidents"))]

@@ -10,9 +10,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.routers.archive import time_range
-from kuzet.domain.archive import LegalHold, PlaceLegalHold, ReleaseLegalHold
-from kuzet.domain.users import Permission
-from kuzet.services.legal_holds import hold_actor
+from kuzet.domain.archive.model import LegalHold, PlaceLegalHold, ReleaseLegalHold
+from kuzet.domain.users.model import Permission
+from kuzet.services.archive.legal_holds import hold_actor
 
 router = APIRouter(prefix="/api/legal-holds", tags=["legal holds"])
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.domain.offenses import OffenseCategory
-from kuzet.domain.users import Permission
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api", tags=["offenses"])
 

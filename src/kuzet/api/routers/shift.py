@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.users import Permission
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/shift", tags=["shift"])
 SHIFT_START, SHIFT_END, SHIFT_NOTE = "shift_start", "shift_end", "shift_note"

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.domain.messages import utc_now
-from kuzet.domain.operations import MunicipalTicket, TicketStatus
-from kuzet.domain.operations_messages import MoveTicket
-from kuzet.domain.users import Permission
+from kuzet.domain.operations.field import MunicipalTicket, TicketStatus
+from kuzet.domain.operations.messages import MoveTicket
+from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 

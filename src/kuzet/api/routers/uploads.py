@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile, status
 from pydantic import AwareDatetime, BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.archive import Upload
-from kuzet.domain.users import Permission
-from kuzet.services.uploads import UploadRequest
+from kuzet.domain.archive.model import Upload
+from kuzet.domain.users.model import Permission
+from kuzet.services.archive.uploads import UploadRequest
 
 router = APIRouter(prefix="/api/uploads", tags=["uploads"])
 

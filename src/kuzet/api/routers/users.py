@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.domain.commands import AddUser
-from kuzet.domain.users import USERNAME_PATTERN, Permission, Role, User
+from kuzet.domain.users.messages import AddUser
+from kuzet.domain.users.model import USERNAME_PATTERN, Permission, Role, User
 
 router = APIRouter(prefix="/api/users", tags=["users"])
 

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from kuzet.adapters.bus.codec import decode, encode
-from kuzet.domain.events import CameraRegistered
+from kuzet.domain.cameras.messages import CameraRegistered
 from kuzet.domain.messages import Event
 
 ALMATY = timezone(timedelta(hours=5))

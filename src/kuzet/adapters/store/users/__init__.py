@@ -1,0 +1,1 @@
+"""Users and tenants in SQL."""

@@ -1,0 +1,1 @@
+"""What the video analytics saw, as commands and events."""

@@ -1,0 +1,1 @@
+"""The video archive: segments, retention, legal holds, uploads, evidence bundles."""

@@ -1,0 +1,1 @@
+"""Cameras, districts and the site's reference data."""

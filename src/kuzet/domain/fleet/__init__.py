@@ -1,0 +1,1 @@
+"""The camera fleet: picture health, availability and the device lifecycle."""

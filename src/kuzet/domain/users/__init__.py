@@ -1,0 +1,1 @@
+"""Users, roles, permissions, tenants and sign-in."""

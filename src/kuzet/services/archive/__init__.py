@@ -1,0 +1,1 @@
+"""Use cases of the archive: indexing, playback, retention, verification, holds, uploads, evidence."""

@@ -1,0 +1,1 @@
+"""Use cases of cameras and the site file's reference data."""

@@ -1,0 +1,1 @@
+"""Use cases of the fleet: camera health and the device lifecycle."""

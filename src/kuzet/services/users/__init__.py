@@ -1,0 +1,1 @@
+"""Use cases of users: accounts, sign-in and its throttle."""
