@@ -143,9 +143,9 @@ def demo(
         url = f"http://{host}:{port}"
         shown = ", ".join(c.id for c in footage_cameras(city.cameras))
         footage_note = (
-            f"  Cameras {shown} play real footage (var/footage) through the analytics\n"
-            f"  with {_detector_note(not_installed)};\n"
-            "  their alerts carry a snapshot: /api/alerts/ID/snapshot.jpg"
+            f"  Cameras {shown} play real footage (var/footage)\n"
+            f"  through the analytics with {_detector_note(not_installed)}.\n"
+            "  Their alerts carry a snapshot: /api/alerts/ID/snapshot.jpg"
             if footage
             else ""
         )
