@@ -1,4 +1,4 @@
-"""Repositories: the only place that queries tables; they take and return domain objects."""
+"""Which events each consumer has handled, for idempotent at-least-once delivery."""
 
 from __future__ import annotations
 
