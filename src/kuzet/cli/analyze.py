@@ -12,25 +12,21 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kuzet.adapters.models.loader import load_onnx
-from kuzet.config.site import SiteConfig, load_site
 from kuzet.errors import ConfigError, KuzetError
-from kuzet.ingest.source import SampledFrame, SourceConfig, StreamSource
-from kuzet.ingest.status import StreamError
-from kuzet.vision.detectors.base import Detector
-from kuzet.vision.detectors.nanodet import NanoDetConfig
-from kuzet.vision.detectors.opencv_hog import OpenCvHogConfig
-from kuzet.vision.detectors.registry import DetectorConfig, build_detector
-from kuzet.vision.pipeline import AnalyticsPipeline, TrackLog
-from kuzet.vision.rules.base import RuleHit
-from kuzet.vision.rules.registry import RuleSet
-from kuzet.vision.zones import FrameSize
+
+if TYPE_CHECKING:  # the pipeline, PyAV and ONNX Runtime load when a video is analysed, not for --help
+    from kuzet.config.site import SiteConfig
+    from kuzet.ingest.source import SampledFrame
+    from kuzet.vision.detectors.base import Detector
+    from kuzet.vision.detectors.registry import DetectorConfig
+    from kuzet.vision.rules.base import RuleHit
+    from kuzet.vision.rules.registry import RuleSet
+    from kuzet.vision.zones import FrameSize
 
 stderr = Console(stderr=True)
 DETECTORS = ("auto", "nanodet", "opencv_hog")
@@ -40,6 +36,11 @@ def choose_detector(name: str) -> Detector:
     """``auto``: NanoDet when its model is installed, else OpenCV's HOG people detector."""
     if name not in DETECTORS:
         raise ConfigError(f"--detector: unknown detector {name!r} (choose from {', '.join(DETECTORS)})")
+    from kuzet.adapters.models.loader import load_onnx
+    from kuzet.vision.detectors.nanodet import NanoDetConfig
+    from kuzet.vision.detectors.opencv_hog import OpenCvHogConfig
+    from kuzet.vision.detectors.registry import build_detector
+
     nanodet = NanoDetConfig()
     if name == "auto":
         name = "nanodet" if nanodet.model.is_file() else "opencv_hog"
@@ -49,6 +50,8 @@ def choose_detector(name: str) -> Detector:
 
 def camera_rules(site: SiteConfig, camera: str, frame_size: FrameSize) -> RuleSet:
     """The camera's rules on its zones (the site file was checked when it loaded, rules and all)."""
+    from kuzet.vision.rules.registry import RuleSet
+
     rules = site.camera_rules(camera)
     try:
         rule_set = RuleSet(rules, site.rule_environment(camera, frame_size))
@@ -86,6 +89,9 @@ def hit_record(camera: str, hit: RuleHit) -> dict[str, Any]:
 
 def frames(video: Path, fps: float, max_seconds: float | None) -> Iterator[tuple[SampledFrame, float | None]]:
     """Sampled frames of the file and its duration in seconds (None if unknown); errors as ConfigError."""
+    from kuzet.ingest.source import SampledFrame, SourceConfig, StreamSource
+    from kuzet.ingest.status import StreamError
+
     if not video.is_file():
         raise ConfigError(f"{video}: video file not found")
     try:
@@ -117,6 +123,11 @@ def analyze(
     max_seconds: float | None = typer.Option(None, min=0.0, help="Stop after this much video"),
 ) -> None:
     """Detect, track and apply a camera's rules on a video file; JSON lines on stdout."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kuzet.config.site import load_site
+    from kuzet.vision.pipeline import AnalyticsPipeline, TrackLog
+
     if (site is None) != (camera is None):
         raise ConfigError("give --site and --camera together (or neither, to list the tracked objects)")
     site_config = load_site(site) if site is not None else None

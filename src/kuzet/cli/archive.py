@@ -5,16 +5,15 @@ from __future__ import annotations
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
 from kuzet.cli.common import cli_actor, console, errors, wired
-from kuzet.domain.archive.model import LegalHold, PlaceLegalHold, ReleaseLegalHold, TimeRange
-from kuzet.services.archive.legal_holds import hold_actor
-from kuzet.services.archive.segments import EVERYTHING, remove_scratch
-from kuzet.services.archive.uploads import UploadRequest
+
+if TYPE_CHECKING:  # the archive's domain and services load in the command that uses them
+    from kuzet.domain.archive.model import TimeRange
 
 app = typer.Typer(help="Video archive.", no_args_is_help=True)
 holds = typer.Typer(help="Legal holds: keep video for a case whatever retention says.", no_args_is_help=True)
@@ -33,6 +32,8 @@ def moment(text: str, option: str) -> datetime:
 
 
 def time_range(start: str, end: str) -> TimeRange:
+    from kuzet.domain.archive.model import TimeRange
+
     try:
         return TimeRange(moment(start, "--start"), moment(end, "--end"))
     except ValueError as exc:
@@ -42,6 +43,8 @@ def time_range(start: str, end: str) -> TimeRange:
 @app.command("verify")
 def verify(camera: str | None = typer.Option(None, help="Only this camera's segments")) -> None:
     """Re-hash archived segments; name every one that changed or vanished (exit 1 when any)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
     with wired() as kuzet:
         totals = kuzet.archive.verifier.totals(camera)
         columns = (TextColumn("verifying"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
@@ -74,6 +77,9 @@ def upload(
     recorded_at: str = typer.Option(..., help="When the recording started, ISO 8601 with a zone"),
 ) -> None:
     """Archive body-cam or drone footage: probed, remuxed into hashed segments, audited."""
+    from kuzet.services.archive.segments import EVERYTHING
+    from kuzet.services.archive.uploads import UploadRequest
+
     request = UploadRequest(camera, officer, unit, moment(recorded_at, "--recorded-at"), file.name)
     with wired() as kuzet, open(file, "rb") as source:
         stored = kuzet.archive.uploads.upload(source, request, cli_actor(), EVERYTHING)
@@ -110,6 +116,8 @@ def clip(
     case: str = typer.Option("", help="Case number (audited)"),
 ) -> None:
     """Cut a time range of a camera's video into one MP4 (remuxed, no re-encode)."""
+    from kuzet.services.archive.segments import EVERYTHING, remove_scratch
+
     wanted = time_range(start, end)
     with wired() as kuzet:
         info, path = kuzet.archive.playback.clip(camera, wanted, EVERYTHING, cli_actor(reason, case))
@@ -129,6 +137,9 @@ def place_hold(
     reason: str = typer.Option(..., help="Why the video must be kept"),
 ) -> None:
     """Keep a camera's video of a time range past its retention and through disk pressure."""
+    from kuzet.domain.archive.model import LegalHold, PlaceLegalHold
+    from kuzet.services.archive.legal_holds import hold_actor
+
     actor = cli_actor()
     command = PlaceLegalHold(
         camera_id=camera, range=time_range(start, end), case_number=case, reason=reason, placed_by=actor.name
@@ -145,6 +156,9 @@ def release_hold(
     reason: str = typer.Option(..., help="Why the video need not be kept any more"),
 ) -> None:
     """Release a legal hold (audited); its video then follows retention again."""
+    from kuzet.domain.archive.model import ReleaseLegalHold
+    from kuzet.services.archive.legal_holds import hold_actor
+
     actor = cli_actor()
     with wired() as kuzet:
         held = kuzet.archive.holds.get(hold_id)

@@ -8,9 +8,7 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from kuzet.cli.camera_files import read_cameras_csv
 from kuzet.cli.common import cli_actor, console, wired
-from kuzet.config.site import CameraConfig, load_site
 from kuzet.domain.cameras.messages import ImportSite, RegisterCamera
 from kuzet.domain.cameras.model import CameraKind, CameraPurpose
 from kuzet.domain.users.model import TenantScope
@@ -33,6 +31,8 @@ def add(
     stream_url: str | None = typer.Option(None, help="rtsp://, http(s):// or a file path"),
 ) -> None:
     """Register one camera."""
+    from kuzet.config.site import CameraConfig
+
     try:
         camera = CameraConfig(
             id=camera_id,
@@ -77,6 +77,9 @@ def import_cameras(
     replace: bool = typer.Option(False, "--replace", help="Update cameras that already exist"),
 ) -> None:
     """Import cameras in one transaction: every row valid, or nothing stored."""
+    from kuzet.cli.camera_files import read_cameras_csv
+    from kuzet.config.site import load_site
+
     with wired() as kuzet:
         with kuzet.uow() as uow:
             known = {d.id for d in uow.districts.list()}

@@ -7,13 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kuzet.adapters.models.loader import load_onnx
 from kuzet.cli.common import console
-from kuzet.config.settings import load_settings
-from kuzet.config.site import load_site
 from kuzet.errors import ConfigError
-from kuzet.ingest.analytics import check_analytics, specs_for
-from kuzet.ingest.supervisor import DEFAULT_DETECT_SIZE
 
 app = typer.Typer(help="Configuration.", no_args_is_help=True)
 
@@ -21,6 +16,12 @@ app = typer.Typer(help="Configuration.", no_args_is_help=True)
 @app.command("check")
 def check(path: Path = typer.Argument(..., help="Site file (YAML)")) -> None:
     """Validate a site file (every error with the path of the bad key) and load its analytics models."""
+    from kuzet.adapters.models.loader import load_onnx
+    from kuzet.config.settings import load_settings
+    from kuzet.config.site import load_site
+    from kuzet.ingest.analytics import check_analytics, specs_for
+    from kuzet.ingest.supervisor import DEFAULT_DETECT_SIZE
+
     load_settings()
     site = load_site(path)
     table = Table("section", "entries", title=f"{path}: valid ({site.name})")

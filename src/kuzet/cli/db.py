@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from kuzet.adapters.store import migrate
 from kuzet.cli.common import console, wired
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -13,6 +12,8 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> None:
     """Migrate the database to the newest schema (or REVISION)."""
+    from kuzet.adapters.store import migrate
+
     with wired() as kuzet:
         before = migrate.current_revision(kuzet.engine)
         migrate.upgrade(kuzet.engine, revision)
@@ -24,6 +25,8 @@ def upgrade(revision: str = typer.Argument("head", help="Target revision")) -> N
 @app.command("current")
 def current() -> None:
     """Show the schema revision of the database."""
+    from kuzet.adapters.store import migrate
+
     with wired() as kuzet:
         rev = migrate.current_revision(kuzet.engine)
     head = migrate.head_revision()

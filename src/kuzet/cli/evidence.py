@@ -8,12 +8,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from kuzet.adapters.archive.bundle import verify_bundle
 from kuzet.cli.archive import time_range
 from kuzet.cli.common import cli_actor, console, errors, wired
 from kuzet.errors import ConfigError
-from kuzet.services.archive.evidence import EvidenceRequest
-from kuzet.services.archive.segments import EVERYTHING
 
 app = typer.Typer(help="Evidence bundles.", no_args_is_help=True)
 
@@ -29,6 +26,9 @@ def export(
     out: Path | None = typer.Option(None, help="Also copy the bundle here"),
 ) -> None:
     """Export a signed bundle: clip, original segments, manifest of hashes, Ed25519 signature."""
+    from kuzet.services.archive.evidence import EvidenceRequest
+    from kuzet.services.archive.segments import EVERYTHING
+
     request = EvidenceRequest(camera, time_range(start, end), case, reason, recipient)
     with wired() as kuzet:
         made = kuzet.archive.evidence.export(request, cli_actor(reason, case), EVERYTHING)
@@ -46,6 +46,8 @@ def verify(
     public_key: Path | None = typer.Option(None, help="The center's public key (PEM) to trust"),
 ) -> None:
     """Check the manifest's signature and every file's hash; name what was altered (exit 1)."""
+    from kuzet.adapters.archive.bundle import verify_bundle
+
     trusted = public_key.read_bytes() if public_key is not None else None
     try:
         report = verify_bundle(bundle, trusted)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.table import Table
 
 from kuzet.cli.common import cli_actor, console, errors, wired
-from kuzet.domain.fleet.availability import Availability
 from kuzet.domain.fleet.lifecycle import (
     DeviceState,
     DeviceStatus,
@@ -19,12 +18,11 @@ from kuzet.domain.fleet.lifecycle import (
     MaintenanceTicket,
     MaintenanceTicketError,
 )
-from kuzet.domain.fleet.messages import ChangeDeviceState, CloseMaintenanceTicket
 from kuzet.domain.messages import utc_now
 from kuzet.domain.users.model import TenantScope
-from kuzet.services.fleet import health as camera_health
-from kuzet.services.fleet.lifecycle import fleet_devices
-from kuzet.services.operations.ports import StaleVersionError
+
+if TYPE_CHECKING:  # the fleet's services load in the command that uses them
+    from kuzet.domain.fleet.availability import Availability
 
 app = typer.Typer(help="Camera fleet: health, lifecycle, uptime, maintenance.", no_args_is_help=True)
 EVERYTHING = TenantScope(None)
@@ -33,6 +31,8 @@ T = TypeVar("T")
 
 def _refused(action: Callable[[], T]) -> T:
     """Run a change; a refused one (illegal move, stale version) prints its reason and exits 1."""
+    from kuzet.services.operations.ports import StaleVersionError
+
     try:
         return action()
     except (IllegalTransitionError, StaleVersionError, MaintenanceTicketError) as exc:
@@ -63,6 +63,9 @@ def status(
     all_devices: bool = typer.Option(False, "--all", help="List devices in service too"),
 ) -> None:
     """Cameras down now (since when, why) and devices not in service."""
+    from kuzet.services.fleet import health as camera_health
+    from kuzet.services.fleet.lifecycle import fleet_devices
+
     with wired() as kuzet, kuzet.uow() as uow:
         down = camera_health.cameras_down_now(uow, EVERYTHING, district)
         devices = [d for d in fleet_devices(uow, EVERYTHING) if district in {None, d.district_id}]
@@ -125,6 +128,8 @@ def set_state(
     disposition: Disposition | None = typer.Option(None, help="What became of a written-off device"),
 ) -> None:
     """Move a device through its lifecycle (the allowed moves are named when one is refused)."""
+    from kuzet.domain.fleet.messages import ChangeDeviceState
+
     command = ChangeDeviceState(
         by=cli_actor().name,
         camera_id=camera_id,
@@ -148,6 +153,8 @@ def uptime(
     camera: str | None = typer.Option(None, help="Only this camera"),
 ) -> None:
     """Share of owed time each camera worked, per camera and per district (planned outages not owed)."""
+    from kuzet.services.fleet import health as camera_health
+
     end = utc_now()
     with wired() as kuzet, kuzet.uow() as uow:
         report = camera_health.uptime(
@@ -191,6 +198,8 @@ def close(
     resolution: str = typer.Option(..., help="What was found and done"),
 ) -> None:
     """Close a maintenance ticket with its resolution."""
+    from kuzet.domain.fleet.messages import CloseMaintenanceTicket
+
     command = CloseMaintenanceTicket(by=cli_actor().name, ticket_id=ticket_id, resolution=resolution)
     with wired() as kuzet:
         _refused(lambda: kuzet.messagebus.handle(command, cli_actor()))

@@ -2,33 +2,33 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import secrets
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-import uvicorn
 from rich.panel import Panel
 
-from kuzet.adapters.store import migrate
-from kuzet.api.app import create_app
-from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import cli_actor, console, wired
-from kuzet.cli.models import install_with_progress
 from kuzet.domain.cameras.messages import ImportSite
 from kuzet.domain.operations.field import SosDevice
 from kuzet.domain.users.messages import AddUser
 from kuzet.domain.users.model import Role, TenantScope
 from kuzet.errors import ConfigError
-from kuzet.sim.activity import CityActivity
-from kuzet.sim.city import SimulatedCity, generate_city
-from kuzet.sim.footage_cameras import FootageCameras, detector_name, ensure_nanodet, footage_cameras
+
+if TYPE_CHECKING:  # the API, uvicorn, the database and the simulated city load when a server starts
+    from kuzet.bootstrap import Kuzet
+    from kuzet.sim.activity import CityActivity
+    from kuzet.sim.city import SimulatedCity
 
 
 def _preflight(kuzet: Kuzet) -> None:
     """Fail before serving, with one clear line, if the schema is old or the bus is unreachable."""
+    import asyncio
+
+    from kuzet.adapters.store import migrate
+
     current, head = migrate.current_revision(kuzet.engine), migrate.head_revision()
     if current != head:
         raise ConfigError(
@@ -46,6 +46,10 @@ def _preflight(kuzet: Kuzet) -> None:
 def _run(
     kuzet: Kuzet, host: str, port: int, background: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
 ) -> None:
+    import uvicorn
+
+    from kuzet.api.app import create_app
+
     app = create_app(kuzet, background=background)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
@@ -62,6 +66,8 @@ def _sos_devices(city: SimulatedCity, count: int = 12) -> tuple[SosDevice, ...]:
 
 
 def _activity(kuzet: Kuzet, city: SimulatedCity) -> CityActivity:
+    from kuzet.sim.activity import CityActivity
+
     with kuzet.uow() as uow:
         units = uow.units.list()
         camera_ids = [c.id for c in uow.cameras.list(TenantScope(None)) if c.position is not None]
@@ -97,10 +103,15 @@ def _ensure_user(kuzet: Kuzet, username: str, role: Role, full_name: str) -> str
 
 def _install_detector() -> str | None:
     """The footage cameras' NanoDet, installed on the first run and cached; None when ready, else why not."""
+    from kuzet.cli.models import install_with_progress
+    from kuzet.sim.footage_cameras import ensure_nanodet
+
     return ensure_nanodet(install_with_progress)
 
 
 def _detector_note(not_installed: str | None) -> str:
+    from kuzet.sim.footage_cameras import detector_name
+
     if not_installed is None:
         return detector_name()
     return (
@@ -119,6 +130,10 @@ def demo(
     footage: bool = typer.Option(True, help="Two street cameras play real footage through the analytics"),
 ) -> None:
     """Build a simulated city (once), add demo users, and serve the API with the city alive."""
+    from kuzet.adapters.store import migrate
+    from kuzet.sim.city import generate_city
+    from kuzet.sim.footage_cameras import FootageCameras, footage_cameras
+
     os.environ.setdefault("KUZET_ROADS", f"sim:{seed}")  # dispatch routes on the demo city's own streets
     with wired() as kuzet:
         migrate.upgrade(kuzet.engine)

