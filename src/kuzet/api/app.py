@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 
 from kuzet import __version__
+from kuzet.api.contract import deployment_openapi
 from kuzet.api.errors import install_error_handlers
 from kuzet.api.metrics import ApiMetrics
 from kuzet.api.routers import (
@@ -138,10 +139,11 @@ def create_app(
         openapi_url="/api/openapi.json" if docs else None,
     )
     app.state.kuzet = kuzet
+    app.openapi = deployment_openapi(app, kuzet)  # type: ignore[method-assign]
     app.state.metrics = metrics = ApiMetrics()
     app.middleware("http")(_security_headers)
     app.middleware("http")(metrics.middleware)
-    install_error_handlers(app)
+    install_error_handlers(app, ROUTERS)
     for router in (*ROUTERS, *WEBSOCKET_ROUTERS):
         app.include_router(router)
     return app

@@ -9,12 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import NOT_BLANK, Integer, link, links
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.operations.alerts import Alert
 from kuzet.domain.operations.messages import AcknowledgeAlert, CompleteSopStep, DismissAlert
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api/alerts", tags=["alerts"])
+router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alerts"))]
 CanSee = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alert_snapshot"))]
 CanAct = Annotated[Principal, Depends(Authorize(Permission.ALERTS_WRITE, "handle_alert", audit_view=False))]
@@ -72,11 +74,11 @@ class AlertPublic(BaseModel):
 
 class VersionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = Field(ge=1, description="The alert version the operator saw")
+    version: Integer = Field(ge=1, description="The alert version the operator saw")
 
 
 class DismissBody(VersionBody):
-    reason: str = Field(min_length=3, max_length=500)
+    reason: str = Field(min_length=3, max_length=500, json_schema_extra=NOT_BLANK)
 
 
 def _visible(kuzet: KuzetDep, principal: Principal, alert_id: str) -> Alert:
@@ -87,7 +89,35 @@ def _visible(kuzet: KuzetDep, principal: Principal, alert_id: str) -> Alert:
     return alert
 
 
-@router.get("")
+ALERT_ID = "$response.body#/id"
+FIRST_ALERT_ID = "$response.body#/0/id"
+_ALERT_LINKS = {
+    "GetAlert": link("GET", "/api/alerts/{alert_id}", "The alert again", alert_id=ALERT_ID),
+    "AcknowledgeAlert": link(
+        "POST",
+        "/api/alerts/{alert_id}/acknowledge",
+        "Acknowledge the alert at the version just read",
+        alert_id=ALERT_ID,
+    )
+    | {"requestBody": {"version": "$response.body#/version"}},
+}
+
+
+@router.get(
+    "",
+    responses=responses(422)
+    | {
+        200: links(
+            GetFirstAlert=link("GET", "/api/alerts/{alert_id}", "The newest alert", alert_id=FIRST_ALERT_ID),
+            GetFirstSnapshot=link(
+                "GET",
+                "/api/alerts/{alert_id}/snapshot.jpg",
+                "The newest alert's snapshot",
+                alert_id=FIRST_ALERT_ID,
+            ),
+        )
+    },
+)
 def list_alerts(
     principal: CanRead, kuzet: KuzetDep, active: bool = True, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[AlertPublic]:
@@ -97,13 +127,23 @@ def list_alerts(
     return [AlertPublic.of(a, sops.get(a.code, ())) for a in alerts]
 
 
-@router.get("/{alert_id}")
+@router.get("/{alert_id}", responses=responses(404, 422) | {200: links(**_ALERT_LINKS)})
 def get_alert(alert_id: str, principal: CanRead, kuzet: KuzetDep) -> AlertPublic:
     alert = _visible(kuzet, principal, alert_id)
     return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
 
 
-@router.get("/{alert_id}/snapshot.jpg", response_class=FileResponse)
+@router.get(
+    "/{alert_id}/snapshot.jpg",
+    response_class=FileResponse,
+    responses=responses(404, 410, 422)
+    | {
+        200: {
+            "description": "The JPEG",
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
 def get_snapshot(alert_id: str, principal: CanSee, kuzet: KuzetDep) -> FileResponse:
     """The picture the analytics took when it raised the alert (each view is audited)."""
     alert = _visible(kuzet, principal, alert_id)
@@ -118,7 +158,7 @@ def get_snapshot(alert_id: str, principal: CanSee, kuzet: KuzetDep) -> FileRespo
     return FileResponse(path, media_type="image/jpeg", filename=f"{alert_id}.jpg")
 
 
-@router.post("/{alert_id}/acknowledge")
+@router.post("/{alert_id}/acknowledge", responses=responses(404, 409, 422) | {200: links(**_ALERT_LINKS)})
 def acknowledge(alert_id: str, body: VersionBody, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
     _visible(kuzet, principal, alert_id)
     command = AcknowledgeAlert(by=principal.user.username, alert_id=alert_id, expected_version=body.version)
@@ -127,7 +167,7 @@ def acknowledge(alert_id: str, body: VersionBody, principal: CanAct, kuzet: Kuze
     return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
 
 
-@router.post("/{alert_id}/dismiss")
+@router.post("/{alert_id}/dismiss", responses=responses(404, 409, 422))
 def dismiss(alert_id: str, body: DismissBody, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
     _visible(kuzet, principal, alert_id)
     command = DismissAlert(
@@ -138,7 +178,7 @@ def dismiss(alert_id: str, body: DismissBody, principal: CanAct, kuzet: KuzetDep
     return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
 
 
-@router.post("/{alert_id}/procedure/{step}")
+@router.post("/{alert_id}/procedure/{step}", responses=responses(404, 409, 422))
 def complete_step(alert_id: str, step: int, principal: CanAct, kuzet: KuzetDep) -> AlertPublic:
     _visible(kuzet, principal, alert_id)
     alert = kuzet.messagebus.handle(

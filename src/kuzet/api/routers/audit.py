@@ -9,9 +9,10 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = APIRouter(prefix="/api/audit", tags=["audit"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.AUDIT_READ, "view_audit"))]
 
 
@@ -36,7 +37,7 @@ class ChainReportPublic(BaseModel):
     problems: list[str]
 
 
-@router.get("")
+@router.get("", responses=responses(422))
 def list_audit_records(
     _: CanRead, kuzet: KuzetDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100, actor: str | None = None
 ) -> list[AuditRecordPublic]:

@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal, client_address
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 from kuzet.services.users.accounts import SignInError, SignInThrottledError
 
@@ -29,7 +30,7 @@ class SessionPublic(BaseModel):
     permissions: list[str]
 
 
-@router.post("/login")
+@router.post("/login", responses=responses(401, 422, 429, 503))
 def login(
     request: Request, kuzet: KuzetDep, form: Annotated[OAuth2PasswordRequestForm, Depends()]
 ) -> TokenPublic:
@@ -47,7 +48,7 @@ def login(
     return TokenPublic(access_token=token, expires_in=int(kuzet.tokens.lifetime.total_seconds()))
 
 
-@router.get("/me")
+@router.get("/me", responses=responses(*AUTHENTICATED))
 def me(
     principal: Annotated[
         Principal, Depends(Authorize(Permission.SESSION_READ, "view_session", audit_view=False))

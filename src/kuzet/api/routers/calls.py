@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import OFFENSE_CODE, Latitude, Longitude, check_on_map, links
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.api.routers.incidents import IncidentPublic
+from kuzet.api.errors import AUTHENTICATED, InvalidRequestError, responses
+from kuzet.api.routers.incidents import IncidentPublic, incident_links
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.messages import utc_now
 from kuzet.domain.operations.field import CitizenCall
@@ -17,16 +19,18 @@ from kuzet.domain.operations.messages import TakeCitizenCall
 from kuzet.domain.users.model import Permission, TenantScope
 from kuzet.services.operations.incidents import nearest_cameras
 
-router = APIRouter(prefix="/api/calls", tags=["calls"])
+router = APIRouter(prefix="/api/calls", tags=["calls"], responses=responses(*AUTHENTICATED))
 
 
 class CallCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     caller_name: str = Field(min_length=1, max_length=200)
     caller_phone: str = Field(pattern=r"^\+?[0-9 ()-]{5,20}$")
-    category: str = Field("citizen_report", max_length=64, description="Offense code")
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    category: str = Field(
+        "citizen_report", max_length=64, description="Offense code", json_schema_extra=OFFENSE_CODE
+    )
+    lat: Latitude
+    lon: Longitude
     address: str = Field(min_length=1, max_length=300)
     description: str = Field(min_length=1, max_length=4000)
 
@@ -36,7 +40,11 @@ class CallTaken(BaseModel):
     nearest_camera_ids: list[str]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(422) | {201: links(**incident_links("$response.body#/incident"))},
+)
 def take_call(
     body: CallCreate,
     principal: Annotated[
@@ -45,8 +53,9 @@ def take_call(
     kuzet: KuzetDep,
 ) -> CallTaken:
     if body.category not in kuzet.taxonomy:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown category {body.category!r}")
+        raise InvalidRequestError(f"unknown category {body.category!r}", ("body", "category"))
     place = GeoPoint(body.lat, body.lon)
+    check_on_map(kuzet, place)
     call = CitizenCall(
         caller_name=body.caller_name,
         caller_phone=body.caller_phone,

@@ -9,16 +9,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
+from kuzet.api.contract import Instant
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, InvalidRequestError, responses
 from kuzet.domain.fleet.availability import Availability, CameraDown
 from kuzet.domain.messages import utc_now
 from kuzet.domain.users.model import Permission
 from kuzet.services.fleet import health as camera_health
 
-router = APIRouter(prefix="/api/cameras/health", tags=["camera health"])
+router = APIRouter(prefix="/api/cameras/health", tags=["camera health"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.CAMERA_HEALTH_READ, "view_camera_health"))]
 MAX_WINDOW = timedelta(days=366)
 
@@ -66,7 +68,7 @@ class UptimeReportPublic(BaseModel):
     districts: list[UptimePublic]
 
 
-@router.get("/down")
+@router.get("/down", responses=responses(422))
 def cameras_down(
     principal: CanRead, kuzet: KuzetDep, district_id: str | None = None
 ) -> list[CameraDownPublic]:
@@ -77,25 +79,30 @@ def cameras_down(
     return [CameraDownPublic.of(d, now) for d in down]
 
 
-@router.get("/uptime")
+@router.get("/uptime", responses=responses(404, 422))
 def uptime(
     principal: CanRead,
     kuzet: KuzetDep,
     *,
-    start: Annotated[datetime | None, Query(description="Window start (default: 7 days before end)")] = None,
-    end: Annotated[datetime | None, Query(description="Window end (default and at most: now)")] = None,
+    start: Annotated[Instant | None, Query(description="Window start (default: 7 days before end)")] = None,
+    end: Annotated[Instant | None, Query(description="Window end (default and at most: now)")] = None,
     district_id: str | None = None,
     camera_id: str | None = None,
 ) -> UptimeReportPublic:
-    """Share of owed time each camera worked, and per district (planned outages are not owed)."""
+    """Share of owed time each camera worked, and per district (planned outages are not owed).
+
+    The window must end after it starts and span at most 366 days.
+    """
     end = end or utc_now()
-    start = start or end - timedelta(days=7)
-    if start.tzinfo is None or end.tzinfo is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "start and end need a time zone (e.g. Z)")
-    if not timedelta(0) < end - start <= MAX_WINDOW:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
+    try:
+        start = start or end - timedelta(days=7)
+    except OverflowError:  # an end in the first week of year 1: the default start is not a date
+        start = None
+    if start is None or not timedelta(0) < end - start <= MAX_WINDOW:
+        raise InvalidRequestError(
             "the window must end after it starts and span at most 366 days",
+            ("query", "start"),
+            ("query", "end"),
         )
     with kuzet.uow() as uow:
         report = camera_health.uptime(

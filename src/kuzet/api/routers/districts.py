@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api", tags=["districts"])
+router = APIRouter(prefix="/api", tags=["districts"], responses=responses(*AUTHENTICATED))
 
 
 class DistrictPublic(BaseModel):

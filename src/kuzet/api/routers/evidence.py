@@ -8,15 +8,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import FileResponse
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import NOT_BLANK, Instant, link, links, time_range_rule
 from kuzet.api.deps import Authorize, KuzetDep, Principal
-from kuzet.api.routers.archive import time_range
+from kuzet.api.errors import AUTHENTICATED, responses
+from kuzet.api.routers.archive import media, time_range
 from kuzet.domain.archive.evidence import EvidenceExport
 from kuzet.domain.users.model import Permission
 from kuzet.services.archive.evidence import EvidenceRequest
 
-router = APIRouter(prefix="/api/evidence", tags=["evidence"])
+router = APIRouter(prefix="/api/evidence", tags=["evidence"], responses=responses(*AUTHENTICATED))
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 # Exports and downloads are audited by the evidence service with the case, reason and hashes.
@@ -30,10 +32,13 @@ class EvidenceCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     camera_id: str = Field(max_length=64)
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Instant
+    end: Instant
     case_number: str = Field(min_length=1, max_length=64)
-    reason: str = Field(max_length=500, description="Why the video leaves the center (required)")
+    # Checked by the export service (a blank reason is a 400 naming the rule), stated here for clients.
+    reason: str = Field(
+        max_length=500, description="Why the video leaves the center (required)", json_schema_extra=NOT_BLANK
+    )
     recipient: str = Field("", max_length=200, description="Who receives it (court, prosecutor, ...)")
 
 
@@ -71,11 +76,27 @@ class EvidencePublic(BaseModel):
         )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    description=(
+        "A signed bundle of the camera's video of the range, for a case. "
+        + time_range_rule("the archive's max_clip_seconds (longer: 400)")
+        + " A blank reason is a 400."
+    ),
+    responses=responses(400, 404, 422)
+    | {
+        201: links(
+            DownloadBundle=link(
+                "GET", "/api/evidence/{export_id}/bundle.zip", "The bundle", export_id="$response.body#/id"
+            )
+        )
+    },
+)
 def export_evidence(body: EvidenceCreate, principal: CanExport, kuzet: KuzetDep) -> EvidencePublic:
     request = EvidenceRequest(
         camera_id=body.camera_id,
-        range=time_range(body.start, body.end),
+        range=time_range(body.start, body.end, "body"),
         case_number=body.case_number,
         reason=body.reason,
         recipient=body.recipient,
@@ -83,7 +104,20 @@ def export_evidence(body: EvidenceCreate, principal: CanExport, kuzet: KuzetDep)
     return EvidencePublic.of(kuzet.archive.evidence.export(request, principal.actor, principal.scope))
 
 
-@router.get("")
+@router.get(
+    "",
+    responses=responses(422)
+    | {
+        200: links(
+            DownloadFirstBundle=link(
+                "GET",
+                "/api/evidence/{export_id}/bundle.zip",
+                "The newest bundle",
+                export_id="$response.body#/0/id",
+            )
+        )
+    },
+)
 def list_evidence_exports(
     _: CanList,
     kuzet: KuzetDep,
@@ -93,7 +127,11 @@ def list_evidence_exports(
     return [EvidencePublic.of(e) for e in kuzet.archive.evidence.list(case_number, limit)]
 
 
-@router.get("/{export_id}/bundle.zip", response_class=FileResponse)
+@router.get(
+    "/{export_id}/bundle.zip",
+    response_class=FileResponse,
+    responses=responses(400, 404, 422) | media("application/zip", "The signed evidence bundle"),
+)
 def download_bundle(export_id: str, principal: CanExport, kuzet: KuzetDep) -> FileResponse:
     export, path = kuzet.archive.evidence.bundle(export_id, principal.actor)
     return FileResponse(

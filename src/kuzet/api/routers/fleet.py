@@ -9,13 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import JSON_INTEGER, NOT_BLANK, Instant, link, links
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.fleet.lifecycle import DeviceState, DeviceStatus, Disposition, MaintenanceTicket
 from kuzet.domain.fleet.messages import ChangeDeviceState, CloseMaintenanceTicket
 from kuzet.domain.users.model import Permission
 from kuzet.services.fleet.lifecycle import FleetDevice, fleet_devices
 
-router = APIRouter(prefix="/api/fleet", tags=["fleet"])
+router = APIRouter(prefix="/api/fleet", tags=["fleet"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.FLEET_READ, "view_fleet"))]
 CanWrite = Annotated[Principal, Depends(Authorize(Permission.FLEET_WRITE, "change_fleet", audit_view=False))]
 
@@ -44,13 +46,15 @@ class DevicePublic(BaseModel):
         )
 
 
-class StateChange(BaseModel):
+class DeviceStateChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     state: DeviceState = Field(description="The state to move to")
     reason: str = Field("", max_length=1000, description="Why (required for planned outage and write-off)")
-    expected_end: datetime | None = Field(None, description="When a planned outage ends (required for it)")
+    expected_end: Instant | None = Field(None, description="When a planned outage ends (required for it)")
     disposition: Disposition | None = Field(None, description="What became of a written-off device")
-    version: int | None = Field(None, ge=0, description="The device version you saw (0: never moved)")
+    version: Annotated[int, Field(ge=0), JSON_INTEGER] | None = Field(
+        None, description="The device version you saw (0: never moved)"
+    )
 
 
 class MaintenanceTicketPublic(BaseModel):
@@ -77,21 +81,36 @@ class MaintenanceTicketPublic(BaseModel):
 
 class TicketClose(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    resolution: str = Field(min_length=3, max_length=2000, description="What was found and done")
+    resolution: str = Field(
+        min_length=3, max_length=2000, description="What was found and done", json_schema_extra=NOT_BLANK
+    )
 
 
 def _not_found(what: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
 
 
-@router.get("/devices")
+@router.get(
+    "/devices",
+    responses=responses(422)
+    | {
+        200: links(
+            FirstDeviceHistory=link(
+                "GET",
+                "/api/fleet/devices/{camera_id}/history",
+                "The first device's history",
+                camera_id="$response.body#/0/camera_id",
+            )
+        )
+    },
+)
 def list_devices(principal: CanRead, kuzet: KuzetDep, state: DeviceState | None = None) -> list[DevicePublic]:
     with kuzet.uow() as uow:
         devices = fleet_devices(uow, principal.scope, state)
     return [DevicePublic.of(d) for d in devices]
 
 
-@router.get("/devices/{camera_id}/history")
+@router.get("/devices/{camera_id}/history", responses=responses(404, 422))
 def device_history(camera_id: str, principal: CanRead, kuzet: KuzetDep) -> list[DevicePublic]:
     with kuzet.uow() as uow:
         camera = uow.cameras.get(camera_id, principal.scope)
@@ -101,8 +120,28 @@ def device_history(camera_id: str, principal: CanRead, kuzet: KuzetDep) -> list[
     return [DevicePublic.of(s, camera.district_id) for s in history]
 
 
-@router.post("/devices/{camera_id}/state")
-def change_state(camera_id: str, body: StateChange, principal: CanWrite, kuzet: KuzetDep) -> DevicePublic:
+@router.post(
+    "/devices/{camera_id}/state",
+    description=(
+        "Move a device to another lifecycle state. A planned outage needs a `reason` and an `expected_end` "
+        "in the future, a write-off (decommissioned) a `reason` and a `disposition`; a move the lifecycle "
+        "does not allow from the current state, or a stale `version`, is a 409."
+    ),
+    responses=responses(404, 409, 422)
+    | {
+        200: links(
+            DeviceHistory=link(
+                "GET",
+                "/api/fleet/devices/{camera_id}/history",
+                "The device's history",
+                camera_id="$response.body#/camera_id",
+            )
+        )
+    },
+)
+def change_state(
+    camera_id: str, body: DeviceStateChange, principal: CanWrite, kuzet: KuzetDep
+) -> DevicePublic:
     with kuzet.uow() as uow:
         camera = uow.cameras.get(camera_id, principal.scope)
     if camera is None:
@@ -121,7 +160,20 @@ def change_state(camera_id: str, body: StateChange, principal: CanWrite, kuzet: 
     return DevicePublic.of(moved, camera.district_id)
 
 
-@router.get("/tickets")
+@router.get(
+    "/tickets",
+    responses=responses(422)
+    | {
+        200: links(
+            CloseFirstTicket=link(
+                "POST",
+                "/api/fleet/tickets/{ticket_id}/close",
+                "Close the first ticket",
+                ticket_id="$response.body#/0/id",
+            )
+        )
+    },
+)
 def list_tickets(
     principal: CanRead, kuzet: KuzetDep, open_only: bool = True, camera_id: str | None = None
 ) -> list[MaintenanceTicketPublic]:
@@ -130,7 +182,7 @@ def list_tickets(
     return [MaintenanceTicketPublic.of(t) for t in tickets]
 
 
-@router.post("/tickets/{ticket_id}/close")
+@router.post("/tickets/{ticket_id}/close", responses=responses(404, 409, 422))
 def close_ticket(
     ticket_id: str, body: TicketClose, principal: CanWrite, kuzet: KuzetDep
 ) -> MaintenanceTicketPublic:

@@ -23,7 +23,10 @@ class HealthPublic(BaseModel):
     bus: str
 
 
-@router.get("/api/health")
+@router.get(
+    "/api/health",
+    responses={503: {"model": HealthPublic, "description": "Degraded: the database cannot be reached"}},
+)
 def health(kuzet: KuzetDep, response: Response) -> HealthPublic:
     try:
         check_connection(kuzet.engine)
@@ -41,6 +44,15 @@ def health(kuzet: KuzetDep, response: Response) -> HealthPublic:
     )
 
 
-@router.get("/api/metrics", response_class=Response)
+@router.get(
+    "/api/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus metrics in the text exposition format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 def metrics(request: Request) -> Response:
     return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

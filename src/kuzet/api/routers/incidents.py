@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import (
+    NOT_BLANK,
+    OFFENSE_CODE,
+    Integer,
+    Latitude,
+    Longitude,
+    check_on_map,
+    link,
+    links,
+)
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, InvalidRequestError, responses
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.operations.incidents import ClosureCode, Incident, IncidentState
 from kuzet.domain.operations.messages import AddIncidentNote, ChangeIncidentState, DispatchUnits, OpenIncident
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api/incidents", tags=["incidents"])
+router = APIRouter(prefix="/api/incidents", tags=["incidents"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.INCIDENTS_READ, "view_incidents"))]
 CanWrite = Annotated[
     Principal, Depends(Authorize(Permission.INCIDENTS_WRITE, "change_incident", audit_view=False))
@@ -68,30 +79,30 @@ class IncidentPublic(BaseModel):
 
 class IncidentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(max_length=64, description="Offense code")
+    code: str = Field(max_length=64, description="Offense code", json_schema_extra=OFFENSE_CODE)
     summary: str = Field("", max_length=2000)
-    lat: float | None = Field(None, ge=-90, le=90)
-    lon: float | None = Field(None, ge=-180, le=180)
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     alert_ids: list[str] = Field(default_factory=list, max_length=50)
     parent_id: str | None = Field(None, description="Open as a sub-incident of this one")
 
 
-class StateChange(BaseModel):
+class IncidentStateChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     to: IncidentState
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
     closure_code: ClosureCode | None = None
 
 
 class NoteCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=4000, json_schema_extra=NOT_BLANK)
 
 
 class DispatchBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     unit_ids: list[str] = Field(min_length=1, max_length=20)
-    version: int = Field(ge=1)
+    version: Integer = Field(ge=1)
 
 
 class RecommendationPublic(BaseModel):
@@ -100,6 +111,25 @@ class RecommendationPublic(BaseModel):
     kind: str
     eta_s: float
     straight_m: float
+
+
+def incident_links(at: str = "$response.body#") -> dict[str, dict[str, Any]]:
+    """Links from a response holding an incident at JSON pointer ``at`` to what one does with it next."""
+    incident_id, version = f"{at}/id", f"{at}/version"
+    path = "/api/incidents/{incident_id}"
+    return {
+        "GetIncident": link("GET", path, "The incident with its notes", incident_id=incident_id),
+        "ChangeIncidentState": link(
+            "POST", f"{path}/state", "Move it at the version just read", incident_id=incident_id
+        )
+        | {"requestBody": {"version": version}},
+        "AddIncidentNote": link("POST", f"{path}/notes", "Add a note", incident_id=incident_id),
+        "RecommendUnits": link("GET", f"{path}/recommendations", "Units to send", incident_id=incident_id),
+        "DispatchUnits": link(
+            "POST", f"{path}/dispatch", "Send units at the version just read", incident_id=incident_id
+        )
+        | {"requestBody": {"version": version}},
+    }
 
 
 def _visible(kuzet: KuzetDep, principal: Principal, incident_id: str) -> Incident:
@@ -117,7 +147,20 @@ def _result(value: object) -> IncidentPublic:
     return IncidentPublic.of(value)
 
 
-@router.get("")
+@router.get(
+    "",
+    responses=responses(422)
+    | {
+        200: links(
+            GetFirstIncident=link(
+                "GET",
+                "/api/incidents/{incident_id}",
+                "The newest incident",
+                incident_id="$response.body#/0/id",
+            )
+        )
+    },
+)
 def list_incidents(
     principal: CanRead,
     kuzet: KuzetDep,
@@ -129,7 +172,7 @@ def list_incidents(
     return [IncidentPublic.of(i) for i in incidents]
 
 
-@router.get("/{incident_id}")
+@router.get("/{incident_id}", responses=responses(404, 422) | {200: links(**incident_links())})
 def get_incident(incident_id: str, principal: CanRead, kuzet: KuzetDep) -> IncidentPublic:
     incident = _visible(kuzet, principal, incident_id)
     with kuzet.uow() as uow:
@@ -137,11 +180,17 @@ def get_incident(incident_id: str, principal: CanRead, kuzet: KuzetDep) -> Incid
     return IncidentPublic.of(incident, notes)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=responses(404, 422) | {201: links(**incident_links())},
+)
 def create_incident(body: IncidentCreate, principal: CanWrite, kuzet: KuzetDep) -> IncidentPublic:
     if body.code not in kuzet.taxonomy:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"unknown offense code {body.code!r}")
+        raise InvalidRequestError(f"unknown offense code {body.code!r}", ("body", "code"))
     position = GeoPoint(body.lat, body.lon) if body.lat is not None and body.lon is not None else None
+    if position is not None:
+        check_on_map(kuzet, position)
     command = OpenIncident(
         by=principal.user.username,
         code=body.code,
@@ -153,8 +202,10 @@ def create_incident(body: IncidentCreate, principal: CanWrite, kuzet: KuzetDep) 
     return _result(kuzet.messagebus.handle(command, principal.actor))
 
 
-@router.post("/{incident_id}/state")
-def change_state(incident_id: str, body: StateChange, principal: CanWrite, kuzet: KuzetDep) -> IncidentPublic:
+@router.post("/{incident_id}/state", responses=responses(404, 409, 422) | {200: links(**incident_links())})
+def change_state(
+    incident_id: str, body: IncidentStateChange, principal: CanWrite, kuzet: KuzetDep
+) -> IncidentPublic:
     _visible(kuzet, principal, incident_id)
     command = ChangeIncidentState(
         by=principal.user.username,
@@ -166,7 +217,7 @@ def change_state(incident_id: str, body: StateChange, principal: CanWrite, kuzet
     return _result(kuzet.messagebus.handle(command, principal.actor))
 
 
-@router.post("/{incident_id}/notes", status_code=status.HTTP_201_CREATED)
+@router.post("/{incident_id}/notes", status_code=status.HTTP_201_CREATED, responses=responses(404, 409, 422))
 def add_note(incident_id: str, body: NoteCreate, principal: CanWrite, kuzet: KuzetDep) -> None:
     _visible(kuzet, principal, incident_id)
     kuzet.messagebus.handle(
@@ -174,7 +225,7 @@ def add_note(incident_id: str, body: NoteCreate, principal: CanWrite, kuzet: Kuz
     )
 
 
-@router.get("/{incident_id}/recommendations")
+@router.get("/{incident_id}/recommendations", responses=responses(404, 409, 422))
 def recommend_units(
     incident_id: str, principal: CanDispatch, kuzet: KuzetDep, k: Annotated[int, Query(ge=1, le=20)] = 3
 ) -> list[RecommendationPublic]:
@@ -191,7 +242,7 @@ def recommend_units(
     ]
 
 
-@router.post("/{incident_id}/dispatch")
+@router.post("/{incident_id}/dispatch", responses=responses(404, 409, 422) | {200: links(**incident_links())})
 def dispatch(incident_id: str, body: DispatchBody, principal: CanDispatch, kuzet: KuzetDep) -> IncidentPublic:
     _visible(kuzet, principal, incident_id)
     command = DispatchUnits(

@@ -6,15 +6,17 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import NOT_BLANK, Instant, link, links, time_range_rule
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.api.routers.archive import time_range
 from kuzet.domain.archive.model import LegalHold, PlaceLegalHold, ReleaseLegalHold
 from kuzet.domain.users.model import Permission
 from kuzet.services.archive.legal_holds import hold_actor
 
-router = APIRouter(prefix="/api/legal-holds", tags=["legal holds"])
+router = APIRouter(prefix="/api/legal-holds", tags=["legal holds"], responses=responses(*AUTHENTICATED))
 
 CanRead = Annotated[Principal, Depends(Authorize(Permission.LEGAL_HOLDS_READ, "view_legal_holds"))]
 CanWrite = Annotated[
@@ -26,16 +28,16 @@ class LegalHoldCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     camera_id: str = Field(max_length=64)
-    start: AwareDatetime
-    end: AwareDatetime
-    case_number: str = Field(min_length=1, max_length=64)
-    reason: str = Field(min_length=1, max_length=500)
+    start: Instant
+    end: Instant
+    case_number: str = Field(min_length=1, max_length=64, json_schema_extra=NOT_BLANK)
+    reason: str = Field(min_length=1, max_length=500, json_schema_extra=NOT_BLANK)
 
 
 class LegalHoldRelease(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, json_schema_extra=NOT_BLANK)
 
 
 class LegalHoldPublic(BaseModel):
@@ -70,7 +72,20 @@ class LegalHoldPublic(BaseModel):
         )
 
 
-@router.get("")
+@router.get(
+    "",
+    responses=responses(422)
+    | {
+        200: links(
+            ReleaseFirstHold=link(
+                "POST",
+                "/api/legal-holds/{hold_id}/release",
+                "Release the first hold",
+                hold_id="$response.body#/0/id",
+            )
+        )
+    },
+)
 def list_legal_holds(
     _: CanRead, kuzet: KuzetDep, camera_id: str | None = None, include_released: bool = False
 ) -> list[LegalHoldPublic]:
@@ -78,11 +93,23 @@ def list_legal_holds(
     return [LegalHoldPublic.of(h) for h in holds]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    description=f"Keep the camera's video of the range for a case. {time_range_rule()}",
+    responses=responses(400, 404, 422)
+    | {
+        201: links(
+            ReleaseHold=link(
+                "POST", "/api/legal-holds/{hold_id}/release", "Release the hold", hold_id="$response.body#/id"
+            )
+        )
+    },
+)
 def place_legal_hold(body: LegalHoldCreate, principal: CanWrite, kuzet: KuzetDep) -> LegalHoldPublic:
     command = PlaceLegalHold(
         camera_id=body.camera_id,
-        range=time_range(body.start, body.end),
+        range=time_range(body.start, body.end, "body"),
         case_number=body.case_number,
         reason=body.reason,
         placed_by=principal.user.username,
@@ -92,7 +119,7 @@ def place_legal_hold(body: LegalHoldCreate, principal: CanWrite, kuzet: KuzetDep
     return LegalHoldPublic.of(hold)
 
 
-@router.post("/{hold_id}/release")
+@router.post("/{hold_id}/release", responses=responses(400, 404, 409, 422))
 def release_legal_hold(
     hold_id: str, body: LegalHoldRelease, principal: CanWrite, kuzet: KuzetDep
 ) -> LegalHoldPublic:

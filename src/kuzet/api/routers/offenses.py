@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.offenses import OffenseCategory
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api", tags=["offenses"])
+router = APIRouter(prefix="/api", tags=["offenses"], responses=responses(*AUTHENTICATED))
 
 
 class OffensePublic(BaseModel):

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api/shift", tags=["shift"])
+router = APIRouter(prefix="/api/shift", tags=["shift"], responses=responses(*AUTHENTICATED))
 SHIFT_START, SHIFT_END, SHIFT_NOTE = "shift_start", "shift_end", "shift_note"
 
 
@@ -34,7 +35,7 @@ class ShiftRecordPublic(BaseModel):
     text: str
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=responses(422))
 def add_entry(
     body: ShiftEntry,
     principal: Annotated[
@@ -56,7 +57,7 @@ def add_entry(
     )
 
 
-@router.get("")
+@router.get("", responses=responses(422))
 def current_shift(
     principal: Annotated[Principal, Depends(Authorize(Permission.INCIDENTS_READ, "view_shift_log"))],
     kuzet: KuzetDep,

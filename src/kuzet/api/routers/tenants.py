@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api", tags=["tenants"])
+router = APIRouter(prefix="/api", tags=["tenants"], responses=responses(*AUTHENTICATED))
 
 
 class TenantPublic(BaseModel):

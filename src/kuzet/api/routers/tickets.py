@@ -8,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
+from kuzet.api.contract import link, links
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.messages import utc_now
 from kuzet.domain.operations.field import MunicipalTicket, TicketStatus
 from kuzet.domain.operations.messages import MoveTicket
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api/tickets", tags=["tickets"])
+router = APIRouter(prefix="/api/tickets", tags=["tickets"], responses=responses(*AUTHENTICATED))
 
 
 class TicketPublic(BaseModel):
@@ -51,7 +53,20 @@ class TicketMove(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-@router.get("")
+@router.get(
+    "",
+    responses=responses(422)
+    | {
+        200: links(
+            MoveFirstTicket=link(
+                "POST",
+                "/api/tickets/{ticket_id}/status",
+                "Move the newest ticket",
+                ticket_id="$response.body#/0/id",
+            )
+        )
+    },
+)
 def list_tickets(
     _: Annotated[Principal, Depends(Authorize(Permission.TICKETS_READ, "view_tickets"))],
     kuzet: KuzetDep,
@@ -61,7 +76,7 @@ def list_tickets(
         return [TicketPublic.of(t) for t in uow.tickets.recent(open_only)]
 
 
-@router.post("/{ticket_id}/status")
+@router.post("/{ticket_id}/status", responses=responses(404, 409, 422))
 def move_ticket(
     ticket_id: str,
     body: TicketMove,

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
+from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.domain.users.model import Permission
 
-router = APIRouter(prefix="/api", tags=["units"])
+router = APIRouter(prefix="/api", tags=["units"], responses=responses(*AUTHENTICATED))
 
 
 class UnitPublic(BaseModel):
@@ -23,7 +24,7 @@ class UnitPublic(BaseModel):
     lon: float | None
 
 
-@router.get("/units")
+@router.get("/units", responses=responses(422))
 def list_units(
     _: Annotated[Principal, Depends(Authorize(Permission.UNITS_READ, "view_units"))],
     kuzet: KuzetDep,
