@@ -3,43 +3,87 @@
 The packet sink is built *inside* the worker process by a picklable factory (``make_recorder``),
 because a database engine, open files and PyAV muxers cannot cross a process boundary, and a recorder
 that crashes with FFmpeg must take only its own camera down.
+
+A worker is a fresh interpreter (``spawn``) that unpickles its process object from this module, so
+this module and what it imports at module level stay light: PyAV, NumPy and the ring, nothing more.
+The recorder wires only what it uses (the database engine for the segment index, the archive
+folder and its config), not the whole ``Kuzet`` app with its site file, road network and services.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+from dataclasses import dataclass
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from kuzet.bootstrap import Kuzet, bootstrap
-from kuzet.config.settings import Settings, load_settings
-from kuzet.ingest.recorder import Recorder
 from kuzet.ingest.worker import CameraWorker
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from kuzet.config.settings import Settings
+    from kuzet.ingest.recorder import Recorder, SegmentIndex
+    from kuzet.services.archive.ports import ArchiveStorage
+
+
+@dataclass(frozen=True, slots=True)
+class _Recording:
+    """What the recorders of one worker process share: the archive and the segment index."""
+
+    engine: Engine
+    storage: ArchiveStorage
+    index: SegmentIndex
+    segment_seconds: float
+
+    def recorder(self, camera_id: str) -> Recorder:
+        """The same recorder as ``Kuzet.recorder(camera_id)``: archived and indexed ``camera_id`` video."""
+        from kuzet.ingest.recorder import Recorder
+
+        return Recorder(camera_id, self.storage, self.index, segment_seconds=self.segment_seconds)
+
+
+def _wire_recording(settings: Settings) -> _Recording:
+    """The archive part of ``bootstrap`` (same adapters, same settings), without the rest of the app."""
+    from kuzet.adapters.archive.config import load_archive_config
+    from kuzet.adapters.archive.filesystem import FilesystemArchive
+    from kuzet.adapters.store.engine import make_engine, make_session_factory
+    from kuzet.adapters.store.unit_of_work import SqlUnitOfWork
+    from kuzet.services.archive.segments import SegmentIndexer
+
+    config = load_archive_config(settings.archive_path)
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    indexer = SegmentIndexer(lambda: SqlUnitOfWork(session_factory))
+    return _Recording(engine, FilesystemArchive(settings.archive_path), indexer.index, config.segment_seconds)
 
 
 class _WorkerApp:
-    """The wired application of one worker process, built on first use and disposed when it exits."""
+    """The recording wiring of one worker process, built on first use and disposed when it exits."""
 
-    app: Kuzet | None = None
+    app: _Recording | None = None
 
     @classmethod
-    def get(cls, settings: Settings | None) -> Kuzet:
+    def get(cls, settings: Settings | None) -> _Recording:
         if cls.app is None:
-            cls.app = bootstrap(settings if settings is not None else load_settings())
+            from kuzet.config.settings import load_settings
+
+            cls.app = _wire_recording(settings if settings is not None else load_settings())
         return cls.app
 
     @classmethod
     def dispose(cls) -> None:
         app, cls.app = cls.app, None
         if app is not None:
-            app.dispose()
+            app.engine.dispose()
 
 
 def make_recorder(camera_id: str, settings: Settings | None = None) -> Recorder:
-    """The default ``RecorderFactory``: ``Kuzet.recorder(camera_id)`` of an app wired in this process.
+    """The default ``RecorderFactory``: a recorder that archives and indexes ``camera_id``'s video.
 
     Without ``settings`` they are read from the environment (``KUZET_DATABASE_URL``, ...) of the worker
-    process. The app is cached for the process; ``SupervisedCameraWorker`` disposes of it on exit.
+    process. The wiring is cached for the process; ``SupervisedCameraWorker`` disposes of it on exit.
     """
     return _WorkerApp.get(settings).recorder(camera_id)
 

@@ -24,18 +24,20 @@ from dataclasses import dataclass
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import av.logging
 from av.packet import Packet
 from av.video.stream import VideoStream
 
 from kuzet.domain.messages import utc_now
-from kuzet.ingest.analytics import AnalyticsRunner, AnalyticsSpec
 from kuzet.ingest.process import KuzetProcess
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SampledFrame, SourceConfig, StreamSource
 from kuzet.ingest.status import StreamError, StreamHealth, StreamStatus, redact
+
+if TYPE_CHECKING:  # the analytics (SciPy, Shapely, OpenCV, ONNX Runtime) load only in a camera with rules
+    from kuzet.ingest.analytics import AnalyticsRunner, AnalyticsSpec
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +183,7 @@ class CameraWorker(KuzetProcess):
         sink = self.sink_factory() if self.sink_factory is not None else None
         if self.analytics is not None:
             from kuzet.adapters.models.loader import load_onnx  # ONNX Runtime only where analytics runs
+            from kuzet.ingest.analytics import AnalyticsRunner
 
             fast_file = not self.source_config.is_live and not self.source_config.realtime
             self._runner = AnalyticsRunner(

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from multiprocessing.queues import Queue
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
 import cv2
@@ -31,14 +31,14 @@ from av.container import OutputContainer
 from av.packet import Packet
 from av.video.stream import VideoStream
 
-from kuzet.adapters.store import migrate
-from kuzet.bootstrap import Kuzet, bootstrap
-from kuzet.config.settings import load_settings
 from kuzet.ingest.process import mp_context
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SourceConfig
 from kuzet.ingest.status import StreamHealth, StreamStatus
 from kuzet.ingest.worker import CameraWorker, PacketSink, ReconnectPolicy
+
+if TYPE_CHECKING:  # a worker spawned with ``RemuxSink`` imports this module: the app loads in ``store``
+    from kuzet.bootstrap import Kuzet
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 SERVER_SCRIPT = Path(__file__).with_name("rtsp_server.py")
@@ -317,6 +317,10 @@ def http_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Kuzet:
     """A migrated SQLite database and an archive with 2 s segments, named in the workers' environment."""
+    from kuzet.adapters.store import migrate
+    from kuzet.bootstrap import bootstrap
+    from kuzet.config.settings import load_settings
+
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "archive.yaml").write_text("segment_seconds: 2\n", encoding="utf-8")

@@ -22,7 +22,7 @@ import av
 import numpy as np
 import pytest
 
-from kuzet.ingest.process import KuzetProcess, mp_context
+from kuzet.ingest.process import mp_context
 from kuzet.ingest.ring import SharedFrameRing
 from kuzet.ingest.source import SampledFrame, SourceConfig, StreamSource
 from kuzet.ingest.status import StreamError, StreamHealth, StreamStatus
@@ -40,6 +40,7 @@ from tests.integration.ingest.conftest import (
     free_port,
     wait_until,
 )
+from tests.integration.ingest.spawned import FinishesAtOnce, IgnoresStop, StopRecorder
 
 
 def read_frames(ring: SharedFrameRing, seconds: float) -> list[tuple[float, float, tuple[int, ...]]]:
@@ -213,28 +214,6 @@ def test_watchdog_restarts_a_killed_worker(
     assert watchdog.processes["camera:cam-1"].exitcode == 0
 
 
-class StopRecorder(KuzetProcess):
-    """Notes on a queue when it was asked to stop, so the test can check the order."""
-
-    def __init__(self, name: str, notes: Queue[str]) -> None:
-        super().__init__(name)
-        self.notes = notes
-
-    def work(self) -> None:
-        self.stop_event.wait()
-        self.notes.put(self.name)
-
-
-class IgnoresStop(KuzetProcess):
-    def work(self) -> None:
-        time.sleep(60)
-
-
-class FinishesAtOnce(KuzetProcess):
-    def work(self) -> None:
-        return
-
-
 def test_watchdog_stops_in_reverse_order_terminates_the_stubborn_and_leaves_finished_alone() -> None:
     notes: Queue[str] = mp_context().Queue()
     watchdog = Watchdog(interval_s=60, join_timeout_s=0.5)
@@ -243,17 +222,21 @@ def test_watchdog_stops_in_reverse_order_terminates_the_stubborn_and_leaves_fini
     watchdog.add("finisher", lambda: FinishesAtOnce("finisher"))
     watchdog.add("last", lambda: StopRecorder("last", notes))
     watchdog.start(watch=False)
-    assert wait_until(lambda: watchdog.processes["finisher"].exitcode == 0, 10)
+    # Within 10 s all four have started: both recorders are in their work, the finisher is done.
+    deadline = time.monotonic() + 10
+    started = sorted(notes.get(timeout=max(0.0, deadline - time.monotonic())) for _ in range(2))
+    assert started == ["first started", "last started"]
+    assert wait_until(lambda: watchdog.processes["finisher"].exitcode == 0, deadline - time.monotonic())
 
     assert watchdog.check() == []
-    started = time.monotonic()
+    stopping = time.monotonic()
     watchdog.stop()
 
     assert [notes.get(timeout=2), notes.get(timeout=2)] == ["last", "first"]
     assert watchdog.processes["stubborn"].exitcode == -signal.SIGTERM
     assert not any(p.is_alive() for p in watchdog.processes.values())
     assert watchdog.restarts == {"first": 0, "stubborn": 0, "finisher": 0, "last": 0}
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - stopping < 5
 
 
 def write_audio_only(path: Path) -> None:

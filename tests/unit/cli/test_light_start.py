@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 # What neither ``kuzet --help`` nor a command's help may import: the model runtimes, SciPy, the web
 # stack, the database, video and image libraries, and the modules that pull them in.
@@ -85,3 +86,47 @@ def test_kuzet_help_lists_every_command_with_its_help() -> None:
     assert "Ingest the registered cameras: record, analyse and watch their picture health." in done.stdout
     assert "Detector models." in done.stdout
 
+
+CONSOLE_SCRIPT = """
+import sys
+from kuzet.cli.main import main
+
+if __name__ == "__main__":
+    sys.argv = ["kuzet", "--help"]
+    try:
+        main()
+    except SystemExit:
+        pass
+    import json
+    from multiprocessing import spawn
+    print(json.dumps(spawn.get_preparation_data("worker").get("init_main_from_name")))
+"""
+
+OTHER_SCRIPT = """
+from kuzet.cli.main import skip_this_script_in_spawned_processes
+
+if __name__ == "__main__":
+    skip_this_script_in_spawned_processes()
+    import json
+    from multiprocessing import spawn
+    print(json.dumps(spawn.get_preparation_data("worker").get("init_main_from_name")))
+"""
+
+
+def main_module_of_spawned_children(script: Path) -> str | None:
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    name: str | None = json.loads(done.stdout.splitlines()[-1])
+    return name
+
+
+def test_workers_spawned_by_the_console_script_do_not_run_it_again(tmp_path: Path) -> None:
+    """A spawned child re-runs a script ``__main__`` by path, but skips ``<package>.__main__``."""
+    script = tmp_path / "kuzet"
+    script.write_text(CONSOLE_SCRIPT, encoding="utf-8")
+    assert main_module_of_spawned_children(script) == "kuzet.__main__"
+
+    other = tmp_path / "someone_elses.py"
+    other.write_text(OTHER_SCRIPT, encoding="utf-8")
+    assert main_module_of_spawned_children(other) is None, "another script is left as it is"
