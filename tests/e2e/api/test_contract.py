@@ -90,6 +90,13 @@ def _short_range(container: object) -> None:
         container["end"] = moved.isoformat()
 
 
+def _known(body: dict[str, Any], name: str, value: str) -> None:
+    """A valid reference in place of a random one (still valid: a string within the length limit), so a
+    case goes past the lookup and its other fields are what the server judges."""
+    if isinstance(body.get(name), str) and len(body[name]) <= 64:
+        body[name] = value
+
+
 @dataclass
 class DocumentedRules:
     """What the routes' descriptions require and no JSON Schema can state; positive cases keep to it."""
@@ -99,6 +106,10 @@ class DocumentedRules:
     def __call__(self, _: schemathesis.HookContext, case: schemathesis.Case[Any]) -> schemathesis.Case[Any]:
         _short_range(case.query)
         _short_range(case.body)
+        body: Any = case.body
+        if case.path == "/api/cameras" and isinstance(body, dict):
+            _known(body, "district_id", "almaly")
+            _known(body, "owner_tenant_id", "magnum-1")
         positive = case.meta is not None and case.meta.generation.mode.is_positive
         form: Any = case.body
         if positive and case.path == "/api/uploads" and isinstance(form, dict) and "file" in form:
