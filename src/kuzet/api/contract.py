@@ -1,9 +1,14 @@
 """What the OpenAPI document promises beyond the models: this deployment's values, links, time ranges.
 
+Request types that accept what the document says and nothing else: ``Integer`` and ``Instant`` (pydantic's
+lax mode would take ``true`` for 1 and a Unix time for a date-time), strict ``Latitude``/``Longitude``.
+
 Some rules depend on the deployment, not the code: the offense codes come from the site's taxonomy and
-the map from its road network. Request models mark such fields (``OFFENSE_CODE``, ``LATITUDE``,
-``LONGITUDE``) and ``install_openapi`` fills the marks in with this deployment's values, so the
-document states the same rule the route enforces (``check_on_map``, the taxonomy check).
+the map from its road network. Request models mark such fields (``OFFENSE_CODE``, ``Latitude``,
+``Longitude``) and ``deployment_openapi`` fills the marks in with this deployment's values, so the
+document states the same rule the route enforces (``check_on_map``, the taxonomy check). A rule no JSON
+Schema can state (an end after a start) is in the route's description (``time_range_rule``) and its
+refusal names the fields (``InvalidRequestError``).
 
 Links (``link``) tell a client, and a stateful tester, which response value feeds which next request.
 """

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import get_args
 
 from fastapi.testclient import TestClient
 
+from kuzet.api.routers.cameras import FixedKind, MobileKind
 from kuzet.bootstrap import Kuzet
 from kuzet.domain.cameras.messages import CameraRegistered
+from kuzet.domain.cameras.model import CameraKind
 from kuzet.domain.messages import Event
 from kuzet.domain.users.model import Role
 
@@ -97,3 +100,9 @@ def test_admin_removes_a_camera(client: TestClient, auth: Callable[[Role], AUTH]
     assert client.delete("/api/cameras/street-1", headers=admin).status_code == 204
     assert client.get("/api/cameras/street-1", headers=admin).status_code == 404
     assert client.delete("/api/cameras/street-1", headers=admin).status_code == 404
+
+
+def test_the_register_body_splits_the_kinds_as_the_domain_does() -> None:
+    fixed, mobile = set(get_args(FixedKind)), set(get_args(MobileKind))
+    assert fixed == {k.value for k in CameraKind if not k.is_mobile}
+    assert mobile == {k.value for k in CameraKind if k.is_mobile}
