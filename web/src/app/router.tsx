@@ -1,0 +1,41 @@
+/** One route per screen; each screen is a folder under src/screens/. The map loads on demand. */
+import { Center, Text } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { createBrowserRouter, Navigate } from "react-router";
+
+import { AlertQueueScreen } from "../screens/alerts/AlertQueueScreen";
+import { SignInScreen } from "../screens/signin/SignInScreen";
+import { RequireSession } from "../shell/RequireSession";
+import { Shell } from "../shell/Shell";
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100%">
+      <Text c="dimmed">{t("app.notFound")}</Text>
+    </Center>
+  );
+}
+
+export function makeRouter() {
+  return createBrowserRouter([
+    { path: "/signin", element: <SignInScreen /> },
+    {
+      path: "/",
+      element: (
+        <RequireSession>
+          <Shell />
+        </RequireSession>
+      ),
+      children: [
+        { index: true, element: <Navigate to="/alerts" replace /> },
+        { path: "alerts", element: <AlertQueueScreen /> },
+        {
+          path: "map",
+          lazy: async () => ({ Component: (await import("../screens/map/MapScreen")).MapScreen }),
+        },
+        { path: "*", element: <NotFound /> },
+      ],
+    },
+  ]);
+}
