@@ -45,8 +45,7 @@ export function useSignIn() {
     mutationFn: ({ username, password }: { username: string; password: string }) =>
       unwrap(
         api.POST("/api/auth/session", {
-          // The form's optional OAuth2 fields have defaults, which the generated type requires.
-          body: { username, password, scope: "" },
+          body: { username, password },
           bodySerializer: (body) => signInForm(body.username, body.password),
           headers: { "Content-Type": "application/x-www-form-urlencoded" },
         }),
