@@ -13,6 +13,7 @@ export const en = {
     title: "Sign in to the console",
     username: "Username",
     password: "Password",
+    showPassword: "Show or hide the password",
     submit: "Sign in",
     failed: "Sign-in failed: {{detail}}",
     throttled: "Too many attempts; wait a moment and try again.",

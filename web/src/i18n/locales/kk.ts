@@ -16,6 +16,7 @@ export const kk: Translation<Catalogue> = {
     title: "Консольге кіру",
     username: "Пайдаланушы аты",
     password: "Құпиясөз",
+    showPassword: "Құпиясөзді көрсету немесе жасыру",
     submit: "Кіру",
     failed: "Кіру мүмкін болмады: {{detail}}",
     throttled: "Әрекет тым көп; біраз күтіп, қайталап көріңіз.",

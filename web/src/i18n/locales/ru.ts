@@ -16,6 +16,7 @@ export const ru: Translation<Catalogue> = {
     title: "Вход в консоль",
     username: "Имя пользователя",
     password: "Пароль",
+    showPassword: "Показать или скрыть пароль",
     submit: "Войти",
     failed: "Не удалось войти: {{detail}}",
     throttled: "Слишком много попыток; подождите и попробуйте снова.",

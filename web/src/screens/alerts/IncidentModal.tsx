@@ -50,6 +50,12 @@ export function IncidentModal({ alert, opened, busy, onClose, onSubmit }: Props)
             maxLength={2000}
             value={summary}
             onChange={(event) => setSummary(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !busy) {
+                event.preventDefault();
+                onSubmit(summary.trim());
+              }
+            }}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -76,6 +76,7 @@ export function SignInScreen() {
               label={t("signIn.password")}
               name="password"
               autoComplete="current-password"
+              visibilityToggleButtonProps={{ "aria-label": t("signIn.showPassword") }}
               required
               value={password}
               onChange={(event) => setPassword(event.currentTarget.value)}
