@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from kuzet import __version__
+from kuzet.api.console import Console
 from kuzet.api.contract import deployment_openapi
 from kuzet.api.errors import install_error_handlers
+from kuzet.api.headers import SecurityHeaders, docs_policies
 from kuzet.api.metrics import ApiMetrics
 from kuzet.api.routers import (
     alerts,
@@ -81,18 +83,6 @@ async def _relay_outbox(kuzet: Kuzet, interval_s: float, wake: asyncio.Event) ->
             await asyncio.wait_for(wake.wait(), interval_s)
 
 
-async def _security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.url.path.startswith("/api/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def create_app(
     kuzet: Kuzet,
     relay_interval_s: float = 0.5,
@@ -138,12 +128,15 @@ def create_app(
         docs_url="/api/docs" if docs else None,
         openapi_url="/api/openapi.json" if docs else None,
     )
+    settings = kuzet.settings
     app.state.kuzet = kuzet
     app.openapi = deployment_openapi(app, kuzet)  # type: ignore[method-assign]
     app.state.metrics = metrics = ApiMetrics()
-    app.middleware("http")(_security_headers)
+    app.middleware("http")(SecurityHeaders(docs_policies(app)))
     app.middleware("http")(metrics.middleware)
     install_error_handlers(app, ROUTERS)
     for router in (*ROUTERS, *WEBSOCKET_ROUTERS):
         app.include_router(router)
+    # Whatever no route takes: the console's pages and files, or the API's 404 (not in the document).
+    app.router.default = Console(settings.web_path)
     return app

@@ -152,7 +152,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     headers = dict(exc.headers or {})
     if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
         index: MethodIndex = request.app.state.method_index
-        headers["Allow"] = ", ".join(index.methods_at(request.scope["path"]))
+        # An API path: every method its routes serve. The console's pages keep their own (GET, HEAD).
+        if methods := index.methods_at(request.scope["path"]):
+            headers["Allow"] = ", ".join(methods)
     issues = exc.issues if isinstance(exc, InvalidRequestError) else ()
     return error_response(exc.status_code, str(exc.detail), issues, headers)
 

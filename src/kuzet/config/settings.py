@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     roads: str = Field(
         "sim:7", description="Road network for dispatch: sim:<seed>, or a .osm / .geojson file of the city"
     )
+    web_path: Path = Field(Path("web/dist"), description="Folder of the built operator console, served at /")
     secret_key: str = Field(DEVELOPMENT_SECRET, description="Key that signs access tokens")
     token_minutes: int = Field(15, ge=1, le=24 * 60, description="Lifetime of an access token, minutes")
     login_max_failures: int = Field(5, ge=1, description="Failed sign-ins allowed per window before lockout")
