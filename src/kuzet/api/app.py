@@ -39,6 +39,7 @@ from kuzet.api.routers import (
     uploads,
     users,
 )
+from kuzet.api.session import BrowserSessions
 from kuzet.bootstrap import Kuzet
 from kuzet.config.settings import Mode
 from kuzet.wiring.serving import OperationsRuntime
@@ -132,6 +133,10 @@ def create_app(
     app.state.kuzet = kuzet
     app.openapi = deployment_openapi(app, kuzet)  # type: ignore[method-assign]
     app.state.metrics = metrics = ApiMetrics()
+    app.state.sessions = sessions = BrowserSessions(
+        settings.secret_key, kuzet.tokens.lifetime, secure=settings.mode is not Mode.DEVELOPMENT
+    )
+    app.middleware("http")(sessions.middleware)
     app.middleware("http")(SecurityHeaders(docs_policies(app)))
     app.middleware("http")(metrics.middleware)
     install_error_handlers(app, ROUTERS)

@@ -1,14 +1,27 @@
-"""Dependencies as ``Annotated`` aliases: the app, the signed-in user, and per-route authorisation."""
+"""Dependencies as ``Annotated`` aliases: the app, the signed-in user, and per-route authorisation.
+
+A user signs in with a bearer token (the CLI, scripts) or a browser session's cookie (the console; see
+``kuzet.api.session``); routes cannot tell the two apart.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
 from kuzet.adapters.security import InvalidTokenError
+from kuzet.api.session import (
+    CSRF_COOKIE,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    UNSAFE_METHODS,
+    BrowserSessions,
+    Renewal,
+)
 from kuzet.bootstrap import Kuzet
 from kuzet.domain.audit.chain import AuditOutcome
 from kuzet.domain.users.model import Permission, TenantScope, User
@@ -29,7 +42,7 @@ KuzetDep = Annotated[Kuzet, Depends(get_kuzet)]
 
 _UNAUTHENTICATED = HTTPException(
     status.HTTP_401_UNAUTHORIZED,
-    "sign in first: send 'Authorization: Bearer <token>'",
+    "sign in first: send 'Authorization: Bearer <token>', or sign in at /api/auth/session",
     headers={"WWW-Authenticate": "Bearer"},
 )
 
@@ -38,7 +51,17 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def get_current_user(kuzet: KuzetDep, token: Annotated[str | None, Depends(oauth2_scheme)]) -> User:
+def get_sessions(request: Request) -> BrowserSessions:
+    sessions: BrowserSessions = request.app.state.sessions
+    return sessions
+
+
+def get_current_user(
+    request: Request, kuzet: KuzetDep, bearer: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    """The user of the bearer token, else of the session cookie (then CSRF-checked and renewed)."""
+    cookie = None if bearer else request.cookies.get(SESSION_COOKIE)
+    token = bearer or cookie
     if not token:
         raise _UNAUTHENTICATED
     try:
@@ -53,7 +76,29 @@ def get_current_user(kuzet: KuzetDep, token: Annotated[str | None, Depends(oauth
         user = uow.users.get(claims.username)
     if user is None or not user.active:
         raise _UNAUTHENTICATED
+    if cookie is not None:
+        _admit_session(request, kuzet, user, claims.expires_at)
     return user
+
+
+def _admit_session(request: Request, kuzet: Kuzet, user: User, expires_at: datetime) -> None:
+    """A cookie request: refuse an unsafe one without the CSRF token; renew a cookie past half-life."""
+    sessions = get_sessions(request)
+    if request.method in UNSAFE_METHODS and not sessions.csrf_valid(user.username, request):
+        actor = Actor(user.username, user.tenant_id, source=client_address(request))
+        target = f"{request.method} {request.url.path}"[:255]
+        kuzet.audit.record(actor.audit("use_session", target, AuditOutcome.DENIED, why="no CSRF token"))
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"a request signed in by the session cookie must send the {CSRF_COOKIE} cookie's value "
+            f"in the {CSRF_HEADER} header",
+        )
+    if sessions.needs_renewal(expires_at):
+        csrf = request.cookies.get(CSRF_COOKIE, "")
+        if not sessions.csrf_cookie_valid(user.username, csrf):
+            csrf = sessions.new_csrf(user.username)  # lost, or another user's: the session gets its own
+        token = kuzet.tokens.issue(user.username, user.role, user.tenant_id)
+        request.state.renewal = Renewal(token=token, csrf=csrf)
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]

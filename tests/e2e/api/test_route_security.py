@@ -37,7 +37,7 @@ def test_every_route_declares_exactly_one_permission(kuzet: Kuzet) -> None:
         if r.path not in PUBLIC_ROUTES and len(permissions_of(r.dependant)) != 1
     ]
     assert missing == [], f"routes without exactly one declared permission: {missing}"
-    assert {"/api/health", "/api/metrics", "/api/auth/login"} == PUBLIC_ROUTES
+    assert {"/api/health", "/api/metrics", "/api/auth/login", "/api/auth/session"} == PUBLIC_ROUTES
 
 
 def test_every_protected_route_answers_401_without_a_token(kuzet: Kuzet, client: TestClient) -> None:

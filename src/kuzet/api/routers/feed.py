@@ -2,6 +2,9 @@
 
 Browsers cannot set headers on a WebSocket, so the token may come as ``?token=``; it is checked like
 any other, the connection is audited, and a user without ``feed:read`` is refused (close code 4403).
+The console's browser session signs the handshake in by its cookie instead. A browser sends that cookie
+with a handshake that any page opens, so one signed in by the cookie must come from this server's own
+page (its ``Origin``): another site's is refused (4403) and audited (cross-site WebSocket hijacking).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kuzet.adapters.bus import codec
 from kuzet.adapters.security import InvalidTokenError
+from kuzet.api.session import SESSION_COOKIE, same_origin
 from kuzet.bootstrap import Kuzet
 from kuzet.domain.audit.chain import AuditOutcome
 from kuzet.domain.users.model import Permission, User
@@ -49,13 +53,19 @@ def _watcher(kuzet: Kuzet, user: User) -> Watcher:
 async def live_feed(websocket: WebSocket) -> None:
     kuzet: Kuzet = websocket.app.state.kuzet
     header = websocket.headers.get("authorization", "")
-    token = websocket.query_params.get("token") or header.removeprefix("Bearer ").strip()
+    bearer = websocket.query_params.get("token") or header.removeprefix("Bearer ").strip()
+    token = bearer or websocket.cookies.get(SESSION_COOKIE, "")
     user = await run_in_threadpool(_user_for, kuzet, token) if token else None
     if user is None:
         await websocket.close(code=UNAUTHORIZED, reason="sign in first")
         return
     client = websocket.client.host if websocket.client else "unknown"
     actor = Actor(user.username, user.tenant_id, source=client)
+    if not bearer and not same_origin(websocket.headers):
+        entry = actor.audit("view_live_feed", FEED_PATH, AuditOutcome.DENIED, why="cross-origin")
+        await run_in_threadpool(kuzet.audit.record, entry)
+        await websocket.close(code=FORBIDDEN, reason="open the feed from this server's own pages")
+        return
     allowed = user.can(FEED_PERMISSION)
     outcome = AuditOutcome.ALLOWED if allowed else AuditOutcome.DENIED
     await run_in_threadpool(kuzet.audit.record, actor.audit("view_live_feed", FEED_PATH, outcome))
