@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from kuzet import __version__
+from kuzet.adapters.roads.basemap import BaseMap
 from kuzet.api.console import Console
 from kuzet.api.contract import deployment_openapi
 from kuzet.api.errors import install_error_handlers
@@ -21,6 +22,7 @@ from kuzet.api.routers import (
     archive,
     audit,
     auth,
+    basemap,
     calls,
     camera_health,
     cameras,
@@ -42,6 +44,7 @@ from kuzet.api.routers import (
 from kuzet.api.session import BrowserSessions
 from kuzet.bootstrap import Kuzet
 from kuzet.config.settings import Mode
+from kuzet.domain.geo import GeoBounds
 from kuzet.wiring.serving import OperationsRuntime
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ ROUTERS = (
     auth.router,
     cameras.router,
     districts.router,
+    basemap.router,
     offenses.router,
     tenants.router,
     units.router,
@@ -136,6 +140,7 @@ def create_app(
     app.state.sessions = sessions = BrowserSessions(
         settings.secret_key, kuzet.tokens.lifetime, secure=settings.mode is not Mode.DEVELOPMENT
     )
+    app.state.basemap = BaseMap(settings.roads, _map_bounds(kuzet))
     app.middleware("http")(sessions.middleware)
     app.middleware("http")(SecurityHeaders(docs_policies(app)))
     app.middleware("http")(metrics.middleware)
@@ -145,3 +150,14 @@ def create_app(
     # Whatever no route takes: the console's pages and files, or the API's 404 (not in the document).
     app.router.default = Console(settings.web_path)
     return app
+
+
+def _map_bounds(kuzet: Kuzet) -> GeoBounds:
+    """The map positions are checked against; the road network's extent when no bounds are set."""
+    network = kuzet.operations.network
+    return kuzet.operations.field_policy.bounds or GeoBounds(
+        float(network.lats.min()),
+        float(network.lons.min()),
+        float(network.lats.max()),
+        float(network.lons.max()),
+    )
