@@ -12,6 +12,7 @@ import typer
 
 from kuzet.cli import (
     analyze,
+    api,
     archive,
     audit,
     cameras,
@@ -45,6 +46,7 @@ app.add_typer(archive.app, name="archive")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(models.app, name="models")
 app.add_typer(fleet.app, name="fleet")
+app.add_typer(api.app, name="api")
 app.command("watch")(watch.watch)
 app.command("worker")(worker.worker)
 app.command("analyze")(analyze.analyze)

@@ -37,7 +37,7 @@ HEAVY = (
 )
 
 COMMANDS = ("serve", "demo", "watch", "worker", "analyze")
-GROUPS = ("db", "user", "camera", "config", "audit", "archive", "evidence", "models", "fleet")
+GROUPS = ("db", "user", "camera", "config", "audit", "archive", "evidence", "models", "fleet", "api")
 
 
 def heavy_modules_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
