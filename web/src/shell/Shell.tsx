@@ -62,7 +62,7 @@ export function Shell() {
               <LanguageSwitch />
               {session && (
                 <Text size="sm" data-testid="signed-in-as">
-                  {t("shell.signedInAs", { username: session.username, role })}
+                  {t("shell.signedInAs", { username: session.full_name || session.username, role })}
                 </Text>
               )}
               <Button
