@@ -19,9 +19,11 @@ install: $(INSTALLED)
 
 # Debian packages the tests use: a real RTSP server (GStreamer, run under /usr/bin/python3 for its gi
 # binding; gstreamer1.0-libav decodes vtest.avi for it), real surveillance footage (opencv-doc's
-# vtest.avi) and real photos (darknet's data/).
+# vtest.avi), real photos (darknet's data/) and the browser the console's end-to-end tests drive
+# (Debian's Chromium, through PyPI's playwright: no browser download).
 SYSTEM_PACKAGES := python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-rtsp gstreamer1.0-plugins-base \
-	gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav opencv-doc darknet
+	gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav opencv-doc darknet \
+	chromium
 system-packages:
 	@if [ -n "$(SYSTEM_PACKAGES)" ]; then \
 	  missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -62,4 +64,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,90 @@
+"""The operator console in a real browser against a live server on the simulated city.
+
+An operator signs in, sees alerts arrive over the live feed, acknowledges one with the keyboard (the
+server then holds it as acknowledged by that operator), and opens the city map. No request leaves
+127.0.0.1 and nothing is printed as an error during any of it. The city raises a camera alert every
+~7 s, so "arrives live" means: a row the queue did not have when it loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+from .conftest import LiveServer, PageRecord
+
+ROW = "[role=listbox] [role=option]"
+
+
+def _sign_in(page: Page, server: LiveServer) -> None:
+    page.goto(server.url)
+    page.get_by_label("Username").fill("operator")
+    page.locator("input[type=password]").fill(server.operator_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("listbox", name="Alert queue").wait_for(timeout=15_000)
+
+
+def _row_ids(page: Page) -> set[str]:
+    return {str(e.get_attribute("id")) for e in page.locator(ROW).all()}
+
+
+def _assert_clean(record: PageRecord) -> None:
+    assert record.requests, "the page made no request at all"
+    assert not record.left_localhost(), f"requests left 127.0.0.1: {record.left_localhost()}"
+    assert not record.errors, f"the page printed errors: {record.errors}"
+
+
+def test_an_alert_arrives_live_and_the_operator_acknowledges_it(
+    live_server: LiveServer, console: tuple[Page, PageRecord]
+) -> None:
+    page, record = console
+    _sign_in(page, live_server)
+    page.wait_for_timeout(1_500)  # the initial list has loaded by now
+    before = _row_ids(page)
+    page.wait_for_function(
+        "([selector, known]) => [...document.querySelectorAll(selector)].some(e => !known.includes(e.id))",
+        arg=[ROW, sorted(before)],
+        timeout=40_000,
+    )
+    new_row = next(iter(_row_ids(page) - before))
+    alert_id = new_row.removeprefix("alert-row-")
+    page.locator(f"#{new_row}").click()
+    page.keyboard.press("a")
+    token = live_server.token("operator", live_server.operator_password)
+
+    def status() -> Any:
+        return live_server.api(f"/api/alerts/{alert_id}", token).json()
+
+    for _ in range(50):
+        if status()["status"] != "open":
+            break
+        page.wait_for_timeout(200)
+    alert = status()
+    assert alert["status"] == "acknowledged", alert
+    assert alert["acknowledged_by"] == "operator"
+    page.locator(f"#{new_row}[data-status=acknowledged]").wait_for(timeout=10_000)
+    _assert_clean(record)
+
+
+def test_the_city_map_draws_from_the_servers_own_data(
+    live_server: LiveServer, console: tuple[Page, PageRecord]
+) -> None:
+    page, record = console
+    _sign_in(page, live_server)
+    with page.expect_response(lambda r: r.url.endswith("/api/map/roads") and r.status == 200):
+        page.get_by_role("link", name="City map").click()
+    page.locator("canvas.maplibregl-canvas").wait_for(timeout=15_000)
+    page.wait_for_timeout(1_500)  # let it draw for the screenshot
+    _assert_clean(record)
+
+
+def test_a_signed_out_visitor_gets_the_sign_in_page_and_no_data(
+    live_server: LiveServer, console: tuple[Page, PageRecord]
+) -> None:
+    page, record = console
+    page.goto(f"{live_server.url}/alerts")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=15_000)
+    fetched = [u for u in record.requests if "/api/alerts" in u or "/api/cameras" in u]
+    assert not fetched, f"a signed-out page asked for data: {fetched}"
+    assert not record.left_localhost()
