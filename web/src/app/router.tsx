@@ -34,6 +34,12 @@ export function makeRouter() {
           path: "map",
           lazy: async () => ({ Component: (await import("../screens/map/MapScreen")).MapScreen }),
         },
+        {
+          path: "incidents/:id?",
+          lazy: async () => ({
+            Component: (await import("../screens/incidents/IncidentsScreen")).IncidentsScreen,
+          }),
+        },
         { path: "*", element: <NotFound /> },
       ],
     },

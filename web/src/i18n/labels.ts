@@ -24,3 +24,11 @@ export function priorityName(t: TFunction, priority: number): string {
   const key = String(priority);
   return known(en.priority, key) ? t(`priority.${key as Exclude<keyof Catalogue["priority"], "p">}`) : key;
 }
+
+export function incidentStateName(t: TFunction, state: string): string {
+  return known(en.incidentState, state) ? t(`incidentState.${state}`) : state.replaceAll("_", " ");
+}
+
+export function closureName(t: TFunction, code: string): string {
+  return known(en.closure, code) ? t(`closure.${code}`) : code.replaceAll("_", " ");
+}

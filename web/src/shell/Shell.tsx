@@ -3,7 +3,7 @@
  * is signed in and the way out. The live feed runs here, once, for all screens.
  */
 import { AppShell, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
-import { IconBell, IconLogout, IconMap2 } from "@tabler/icons-react";
+import { IconBell, IconLogout, IconMap2, IconUrgent } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
@@ -24,6 +24,12 @@ interface Screen {
 
 export const SCREENS: Screen[] = [
   { path: "/alerts", label: "alerts", icon: <IconBell size={18} />, needs: ["alerts:read"] },
+  {
+    path: "/incidents",
+    label: "incidents",
+    icon: <IconUrgent size={18} />,
+    needs: ["incidents:read"],
+  },
   { path: "/map", label: "map", icon: <IconMap2 size={18} />, needs: ["districts:read", "cameras:read"] },
 ];
 

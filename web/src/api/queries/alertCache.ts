@@ -9,6 +9,7 @@
  */
 import type { Schemas } from "../client";
 import type { FeedEvent } from "../feed/events";
+import { toPriority } from "./codes";
 
 export type Alert = Schemas["AlertPublic"];
 
@@ -30,7 +31,7 @@ function provisional(event: Extract<FeedEvent, { type: "AlertRaised" }>["data"])
   return {
     id: event.alert_id,
     code: event.code,
-    priority: event.priority,
+    priority: toPriority(event.priority),
     status: "open",
     first_at: event.occurred_at,
     last_at: event.occurred_at,
@@ -123,7 +124,7 @@ export function applyAlertEvents(alerts: readonly Alert[], events: readonly Feed
             : {
                 ...alert,
                 status: "escalated",
-                priority: data.priority,
+                priority: toPriority(data.priority),
                 escalated_at: data.occurred_at,
                 version: alert.version + 1,
               },

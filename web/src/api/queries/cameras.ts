@@ -5,6 +5,7 @@ import { useCallback } from "react";
 import { api, unwrap, type Schemas } from "../client";
 import { useFeedEvents } from "../feed/FeedProvider";
 import type { FeedEvent } from "../feed/events";
+import { isUnitStatus } from "./codes";
 
 export type Camera = Schemas["CameraPublic"];
 export type CameraDown = Schemas["CameraDownPublic"];
@@ -49,12 +50,13 @@ export function applyUnitEvents(units: readonly Unit[], events: readonly FeedEve
     if (event.type === "UnitMoved" || event.type === "UnitStatusChanged") {
       const unit = byId.get(event.data.unit_id);
       if (unit === undefined) continue;
+      if (event.type === "UnitStatusChanged" && !isUnitStatus(event.data.status)) continue;
       changed = true;
       byId.set(
         unit.id,
         event.type === "UnitMoved"
           ? { ...unit, lat: event.data.lat, lon: event.data.lon }
-          : { ...unit, status: event.data.status },
+          : { ...unit, status: event.data.status as Unit["status"] },
       );
     }
   }

@@ -2,12 +2,13 @@
  * The alert queue: open alerts live over the feed, most urgent first, with the verification pane for
  * the selected one. Operated from the keyboard (KeysModal lists the keys), with a sound for P1–P2.
  */
-import { ActionIcon, Box, Center, Group, Loader, Stack, Text, Title, Tooltip } from "@mantine/core";
+import { ActionIcon, Box, Button, Center, Group, Loader, Stack, Text, Title, Tooltip } from "@mantine/core";
 import { useHotkeys, useLocalStorage } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { IconKeyboard, IconVolume, IconVolumeOff } from "@tabler/icons-react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
 
 import { ApiError } from "../../api/client";
 import {
@@ -64,6 +65,13 @@ export function AlertQueueScreen() {
   const ordered = useMemo(() => queueOrder(alerts.data ?? []), [alerts.data]);
   const { selected, select, move, jump } = useQueueSelection(ordered);
   const [dialog, setDialog] = useState<Dialog>(null);
+  const navigate = useNavigate();
+  /** The incident this operator just opened: G (or the notification's button) goes to it. */
+  const [openedIncident, setOpenedIncident] = useState<string | null>(null);
+  const goToIncident = (id: string) => {
+    notifications.hide(`incident-opened-${id}`);
+    void navigate(`/incidents/${id}`);
+  };
 
   const [soundOn, setSoundOn] = useLocalStorage<boolean>({ key: "kuzet.sound", defaultValue: true });
   const sound = useRef<AlertSound | null>(null);
@@ -131,7 +139,20 @@ export function AlertQueueScreen() {
         {
           onSuccess: (incident) => {
             setDialog(null);
-            done(t("incident.opened", { id: incident.id }));
+            setOpenedIncident(incident.id);
+            notifications.show({
+              id: `incident-opened-${incident.id}`,
+              color: "grape",
+              autoClose: 15_000,
+              message: (
+                <Stack gap={6} align="flex-start">
+                  <Text size="sm">{t("incident.opened", { id: incident.id })}</Text>
+                  <Button size="compact-sm" color="grape" onClick={() => goToIncident(incident.id)}>
+                    {t("incident.goTo")} (G)
+                  </Button>
+                </Stack>
+              ),
+            });
           },
           onError: failed,
         },
@@ -156,6 +177,7 @@ export function AlertQueueScreen() {
       ["d", when(() => selected && mayAct && setDialog("dismiss")), physical],
       ["i", when(() => selected && mayOpenIncident && setDialog("incident")), physical],
       ["m", when(() => setSoundOn((on) => !on)), physical],
+      ["g", when(() => openedIncident !== null && goToIncident(openedIncident)), physical],
       ["shift+slash", () => setDialog((open) => (open === "keys" ? null : closed ? "keys" : open)), physical],
       ...Array.from({ length: 9 }, (_, n): [string, () => void, typeof physical] => [
         `digit${n + 1}`,

@@ -12,6 +12,7 @@ export const KEYS: [string[], Action][] = [
   [["A"], "acknowledge"],
   [["D"], "dismiss"],
   [["I"], "incident"],
+  [["G"], "goToIncident"],
   [["1…9"], "step"],
   [["M"], "sound"],
   [["?"], "help"],

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { Alert } from "../../api/queries/alertCache";
 import { formatWaited, nextSelection, queueOrder, waitedSeconds } from "./order";
 
-function alert(id: string, priority: number, firstAt: string, status = "open"): Alert {
+function alert(id: string, priority: number, firstAt: string, status: Alert["status"] = "open"): Alert {
   return {
     id,
     code: "fight",
-    priority,
+    priority: priority as Alert["priority"],
     status,
     first_at: firstAt,
     last_at: firstAt,
