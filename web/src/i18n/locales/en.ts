@@ -148,7 +148,7 @@ export const en = {
     filterAll: "All",
     nothingSelected: "Select an incident (J/K or arrows).",
     keys: "Keyboard (?)",
-    unitsCount: "{{count}} units",
+    unitsCount: "units: {{count}}",
     key: {
       next: "Next incident",
       previous: "Previous incident",

@@ -138,7 +138,7 @@ export function IncidentsScreen() {
   const openCount = ordered.filter((i) => i.state !== "closed" && i.state !== "resolved").length;
   return (
     <Group h="100%" gap={0} align="stretch" wrap="nowrap">
-      <Stack w={380} miw={320} gap={0} h="100%">
+      <Stack w={340} miw={300} gap={0} h="100%">
         <Stack px="sm" py={6} gap={4}>
           <Group justify="space-between" wrap="nowrap">
             <Title order={4}>{t("incidents.title")}</Title>
@@ -221,7 +221,7 @@ export function IncidentsScreen() {
           />
         )}
       </Box>
-      <Box w={340} miw={280} h="100%" style={{ borderLeft: "1px solid var(--mantine-color-dark-6)" }}>
+      <Box w={430} miw={360} h="100%" style={{ borderLeft: "1px solid var(--mantine-color-dark-6)" }}>
         <UnitBoard units={units.data} loading={units.isPending} highlight={new Set(current?.unit_ids ?? [])} />
       </Box>
       <Modal opened={keysOpen} onClose={() => setKeysOpen(false)} title={t("incidents.keys")} centered>

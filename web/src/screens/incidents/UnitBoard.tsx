@@ -41,7 +41,7 @@ export function UnitBoard({ units, loading, highlight }: Props) {
         </Center>
       ) : (
         <ScrollArea flex={1} type="auto">
-          <Table striped highlightOnHover fz="xs" aria-label={t("units.title")} data-testid="unit-board">
+          <Table striped highlightOnHover fz="xs" horizontalSpacing={6} aria-label={t("units.title")} data-testid="unit-board">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t("units.callSign")}</Table.Th>
@@ -58,7 +58,7 @@ export function UnitBoard({ units, loading, highlight }: Props) {
                   data-status={unit.status}
                   bg={highlight.has(unit.id) ? "var(--mantine-color-dark-5)" : undefined}
                 >
-                  <Table.Td fw={600} title={`${unit.id} · ${unit.kind}`}>
+                  <Table.Td fw={600} title={`${unit.id} · ${unit.kind}`} style={{ whiteSpace: "nowrap" }}>
                     {unit.call_sign}
                   </Table.Td>
                   <Table.Td>
@@ -67,7 +67,7 @@ export function UnitBoard({ units, loading, highlight }: Props) {
                     </Badge>
                   </Table.Td>
                   <Table.Td>{unit.district_id}</Table.Td>
-                  <Table.Td ff="monospace">
+                  <Table.Td ff="monospace" style={{ whiteSpace: "nowrap" }}>
                     {unit.lat !== null && unit.lon !== null
                       ? `${unit.lat.toFixed(4)}, ${unit.lon.toFixed(4)}`
                       : t("pane.none")}
