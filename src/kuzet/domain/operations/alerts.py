@@ -95,6 +95,15 @@ class Alert:
             self, count=self.count + 1, last_at=max(self.last_at, obs.at), version=self.version + 1
         )
 
+    @property
+    def can_escalate(self) -> bool:
+        """Open or acknowledged: not yet with a supervisor, in an incident or dismissed."""
+        return self.status in {AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED}
+
+    def escalate(self, at: datetime) -> Alert:
+        """Hand the alert to a supervisor (past its SLA, or by an operator's hand)."""
+        return replace(self, status=AlertStatus.ESCALATED, escalated_at=at, version=self.version + 1)
+
     def overdue(self, now: datetime, sla: dict[Priority, timedelta]) -> bool:
         """Unacknowledged past its SLA and not yet escalated."""
         return self.status is AlertStatus.OPEN and now - self.first_at > sla[self.priority]

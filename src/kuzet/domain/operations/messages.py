@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from kuzet.domain.geo import GeoPoint
 from kuzet.domain.messages import Command, Event
-from kuzet.domain.operations.alerts import Observation
+from kuzet.domain.operations.alerts import AlertStatus, Observation
 from kuzet.domain.operations.field import CitizenCall, TicketStatus
 from kuzet.domain.operations.incidents import ClosureCode, IncidentState
 from kuzet.domain.operations.units import UnitStatus
@@ -33,6 +33,16 @@ class AcknowledgeAlert(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class DismissAlert(Command):
+    by: str
+    alert_id: str
+    expected_version: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EscalateAlert(Command):
+    """An operator hands an alert to a supervisor before its SLA runs out (the reason is audited)."""
+
     by: str
     alert_id: str
     expected_version: int
@@ -125,6 +135,11 @@ class MoveTicket(Command):
 # ---- events ---------------------------------------------------------------------------------------
 
 
+# Alert events carry the alert's new ``version`` and ``status`` so a console can update its copy without
+# reading the alert again. Fields added later have defaults, so events written by an older Kuzet still
+# decode: ``version`` 0 and ``status`` None there mean "not sent: read the alert".
+
+
 @dataclass(frozen=True, kw_only=True)
 class AlertRaised(Event):
     alert_id: str
@@ -135,6 +150,15 @@ class AlertRaised(Event):
     lat: float | None
     lon: float | None
     related_alert_ids: tuple[str, ...]
+    version: int = 0
+    status: AlertStatus | None = None
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    count: int = 1
+    track_id: int | None = None
+    detail: str = ""
+    has_snapshot: bool = False
+    procedure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -143,6 +167,9 @@ class AlertFolded(Event):
     alert_id: str
     count: int
     tenant_id: str | None
+    version: int = 0
+    status: AlertStatus | None = None
+    last_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,15 +178,24 @@ class AlertAcknowledged(Event):
     alert_id: str
     by: str
     tenant_id: str | None
+    version: int = 0
+    status: AlertStatus | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class AlertEscalated(Event):
+    """Past its SLA (``by`` None, ``reason`` empty) or by hand (``by`` the operator, with a reason)."""
+
     alert_id: str
     code: str
     priority: int
     waited_s: float
     tenant_id: str | None
+    version: int = 0
+    status: AlertStatus | None = None
+    escalated_at: datetime | None = None
+    by: str | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,6 +205,22 @@ class AlertDismissed(Event):
     by: str
     reason: str
     tenant_id: str | None
+    version: int = 0
+    status: AlertStatus | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertSopStepRecorded(Event):
+    """A step of the alert's procedure ticked off; ``sop_done`` is every step done so far."""
+
+    code: str
+    alert_id: str
+    step: int
+    sop_done: tuple[int, ...]
+    by: str
+    tenant_id: str | None
+    version: int
+    status: AlertStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +232,7 @@ class IncidentOpened(Event):
     lon: float | None
     tenant_id: str | None
     nearest_camera_ids: tuple[str, ...]
+    alert_ids: tuple[str, ...] = ()  # the alerts it took (now in_incident)
 
 
 @dataclass(frozen=True, kw_only=True)

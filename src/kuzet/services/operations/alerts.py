@@ -17,8 +17,10 @@ from kuzet.domain.operations.messages import (
     AlertEscalated,
     AlertFolded,
     AlertRaised,
+    AlertSopStepRecorded,
     CompleteSopStep,
     DismissAlert,
+    EscalateAlert,
     EscalateOverdueAlerts,
     RaiseAlert,
 )
@@ -64,7 +66,15 @@ def raise_alert(
         folded = existing.fold(obs)
         uow.alerts.update(folded, existing.version)
         uow.emit(
-            AlertFolded(alert_id=folded.id, code=folded.code, count=folded.count, tenant_id=folded.tenant_id)
+            AlertFolded(
+                alert_id=folded.id,
+                code=folded.code,
+                count=folded.count,
+                tenant_id=folded.tenant_id,
+                version=folded.version,
+                status=folded.status,
+                last_at=folded.last_at,
+            )
         )
         return Handled(f"alert:{folded.id}", value=folded)
     alert = Alert(
@@ -101,6 +111,15 @@ def raise_alert(
             lat=alert.position.lat if alert.position else None,
             lon=alert.position.lon if alert.position else None,
             related_alert_ids=related,
+            version=alert.version,
+            status=alert.status,
+            first_at=alert.first_at,
+            last_at=alert.last_at,
+            count=alert.count,
+            track_id=alert.track_id,
+            detail=alert.detail,
+            has_snapshot=alert.snapshot_ref is not None,
+            procedure=policy.sops.get(alert.code, ()),
         )
     )
     open_ticket_for(uow, alert.code, taxonomy, field_policy, camera_id=alert.camera_id, alert_id=alert.id)
@@ -131,7 +150,16 @@ def acknowledge_alert(command: AcknowledgeAlert, uow: UnitOfWork) -> Handled:
         version=alert.version + 1,
     )
     uow.alerts.update(acked, alert.version)
-    uow.emit(AlertAcknowledged(alert_id=alert.id, code=alert.code, by=command.by, tenant_id=alert.tenant_id))
+    uow.emit(
+        AlertAcknowledged(
+            alert_id=alert.id,
+            code=alert.code,
+            by=command.by,
+            tenant_id=alert.tenant_id,
+            version=acked.version,
+            status=acked.status,
+        )
+    )
     return Handled(f"alert:{alert.id}", value=acked)
 
 
@@ -150,9 +178,42 @@ def dismiss_alert(command: DismissAlert, uow: UnitOfWork) -> Handled:
             by=command.by,
             reason=command.reason,
             tenant_id=alert.tenant_id,
+            version=dismissed.version,
+            status=dismissed.status,
         )
     )
     return Handled(f"alert:{alert.id}", value=dismissed)
+
+
+def escalate_alert(command: EscalateAlert, uow: UnitOfWork) -> Handled:
+    """By hand: the same ``AlertEscalated`` as past the SLA, with who and why."""
+    if not command.reason.strip():
+        raise ConflictError("escalating an alert needs a reason")
+    alert = _load(uow, command.alert_id, command.expected_version)
+    if not alert.can_escalate:
+        raise ConflictError(f"alert {alert.id} is {alert.status.value}, not open or acknowledged")
+    up = alert.escalate(utc_now())
+    uow.alerts.update(up, alert.version)
+    _emit_escalated(uow, up, alert, by=command.by, reason=command.reason)
+    return Handled(f"alert:{alert.id}", value=up)
+
+
+def _emit_escalated(uow: UnitOfWork, up: Alert, was: Alert, by: str | None = None, reason: str = "") -> None:
+    assert up.escalated_at is not None
+    uow.emit(
+        AlertEscalated(
+            alert_id=up.id,
+            code=up.code,
+            priority=int(up.priority),
+            waited_s=(up.escalated_at - was.first_at).total_seconds(),
+            tenant_id=up.tenant_id,
+            version=up.version,
+            status=up.status,
+            escalated_at=up.escalated_at,
+            by=by,
+            reason=reason,
+        )
+    )
 
 
 def complete_sop_step(command: CompleteSopStep, uow: UnitOfWork, policy: AlertPolicy) -> Handled:
@@ -163,6 +224,18 @@ def complete_sop_step(command: CompleteSopStep, uow: UnitOfWork, policy: AlertPo
     done = tuple(sorted({*alert.sop_done, command.step}))
     updated = replace(alert, sop_done=done, version=alert.version + 1)
     uow.alerts.update(updated, alert.version)
+    uow.emit(
+        AlertSopStepRecorded(
+            alert_id=alert.id,
+            code=alert.code,
+            step=command.step,
+            sop_done=done,
+            by=command.by,
+            tenant_id=alert.tenant_id,
+            version=updated.version,
+            status=updated.status,
+        )
+    )
     return Handled(f"alert:{alert.id}:sop:{command.step}", value=updated)
 
 
@@ -170,19 +243,8 @@ def escalate_overdue(command: EscalateOverdueAlerts, uow: UnitOfWork, policy: Al
     escalated = []
     for alert in uow.alerts.with_status(AlertStatus.OPEN):
         if alert.overdue(command.now, dict(policy.sla)):
-            up = replace(
-                alert, status=AlertStatus.ESCALATED, escalated_at=command.now, version=alert.version + 1
-            )
+            up = alert.escalate(command.now)
             uow.alerts.update(up, alert.version)
-            waited = (command.now - alert.first_at).total_seconds()
-            uow.emit(
-                AlertEscalated(
-                    alert_id=alert.id,
-                    code=alert.code,
-                    priority=int(alert.priority),
-                    waited_s=waited,
-                    tenant_id=alert.tenant_id,
-                )
-            )
+            _emit_escalated(uow, up, alert)
             escalated.append(up)
     return Handled(f"alerts:{len(escalated)} escalated", value=escalated)

@@ -63,6 +63,7 @@ def open_incident_record(
     by: str,
     parent_id: str | None = None,
     tenant_id: str | None = None,
+    alert_ids: tuple[str, ...] = (),
 ) -> Incident:
     """Store a new incident and announce it with the cameras nearest to it."""
     if parent_id is not None and uow.incidents.get(parent_id) is None:
@@ -89,6 +90,7 @@ def open_incident_record(
             lon=position.lon if position else None,
             tenant_id=tenant_id,
             nearest_camera_ids=cameras,
+            alert_ids=alert_ids,
         )
     )
     return incident
@@ -111,6 +113,7 @@ def open_incident(command: OpenIncident, uow: UnitOfWork, taxonomy: OffenseTaxon
         by=command.by,
         parent_id=command.parent_id,
         tenant_id=tenant,
+        alert_ids=tuple(a.id for a in linked),
     )
     for alert in linked:
         uow.alerts.update(

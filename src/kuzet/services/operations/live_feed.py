@@ -18,6 +18,7 @@ from kuzet.domain.operations.messages import (
     AlertEscalated,
     AlertFolded,
     AlertRaised,
+    AlertSopStepRecorded,
     IncidentOpened,
     IncidentStateChanged,
     TicketOpened,
@@ -34,6 +35,7 @@ ALERT_EVENTS: tuple[type[Event], ...] = (
     AlertAcknowledged,
     AlertEscalated,
     AlertDismissed,
+    AlertSopStepRecorded,
 )
 INCIDENT_EVENTS: tuple[type[Event], ...] = (IncidentOpened, IncidentStateChanged, UnitsDispatched)
 UNIT_EVENTS: tuple[type[Event], ...] = (UnitMoved, UnitStatusChanged)

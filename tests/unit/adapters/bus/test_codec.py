@@ -173,3 +173,57 @@ def test_missing_event_id_is_rejected_rather_than_invented() -> None:
 def test_malformed_envelope_raises_value_error(payload: bytes, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         decode(payload)
+
+
+def test_an_alert_event_from_an_older_kuzet_still_decodes_with_defaults() -> None:
+    from kuzet.domain.operations.messages import AlertEscalated, AlertRaised, IncidentOpened
+
+    base = {"event_id": str(uuid4()), "occurred_at": "2026-05-03T10:00:00+00:00"}
+    raised = {
+        "alert_id": "al-1",
+        "code": "fight",
+        "priority": 2,
+        "camera_id": "street-1",
+        "tenant_id": None,
+        "lat": 43.25,
+        "lon": 76.93,
+        "related_alert_ids": [],
+    }
+    old = decode(json.dumps({"type": "AlertRaised", "data": base | raised}).encode())
+    assert isinstance(old, AlertRaised)
+    assert (old.version, old.status, old.first_at, old.procedure) == (0, None, None, ())
+    escalated = {"alert_id": "al-1", "code": "fight", "priority": 2, "waited_s": 61.0, "tenant_id": None}
+    up = decode(json.dumps({"type": "AlertEscalated", "data": base | escalated}).encode())
+    assert isinstance(up, AlertEscalated)
+    assert (up.version, up.status, up.by, up.reason) == (0, None, None, "")
+    opened = {
+        "incident_id": "in-1",
+        "code": "fight",
+        "priority": 2,
+        "lat": None,
+        "lon": None,
+        "tenant_id": None,
+        "nearest_camera_ids": [],
+    }
+    incident = decode(json.dumps({"type": "IncidentOpened", "data": base | opened}).encode())
+    assert isinstance(incident, IncidentOpened)
+    assert incident.alert_ids == ()
+
+
+def test_alert_status_goes_on_the_wire_as_its_value() -> None:
+    from kuzet.domain.operations.alerts import AlertStatus
+    from kuzet.domain.operations.messages import AlertSopStepRecorded
+
+    event = AlertSopStepRecorded(
+        alert_id="al-1",
+        code="fight",
+        step=1,
+        sop_done=(0, 1),
+        by="operator",
+        tenant_id=None,
+        version=4,
+        status=AlertStatus.ACKNOWLEDGED,
+    )
+    data = json.loads(encode(event))["data"]
+    assert (data["status"], data["version"], data["sop_done"]) == ("acknowledged", 4, [0, 1])
+    assert decode(encode(event)) == event
