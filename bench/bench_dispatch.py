@@ -50,13 +50,15 @@ def run() -> list[BenchRow]:
     for target in rng.integers(0, net.node_count, QUERIES):
         incident = GeoPoint(float(net.lats[target]), float(net.lons[target]))
         started = time.perf_counter()
-        times = net.times_to_many(incident, lats, lons)
-        np.argpartition(times, 3)[:3]
+        tree = net.tree_to(incident)  # what DispatchAdvisor.recommend does: one search, top 3, their roads
+        times = tree.times_from(lats, lons)
+        for i in np.argpartition(times, 3)[:3]:
+            tree.path(GeoPoint(float(lats[i]), float(lons[i])))
         timings.append((time.perf_counter() - started) * 1000)
     p50, p99 = np.percentile(timings, [50, 99])
     return [
         BenchRow("road graph nodes", net.node_count, "nodes", f"{UNITS} units"),
         BenchRow("build network from edges", build_s * 1000, "ms", "once at start"),
-        BenchRow("recommend top-3 by ETA, p50", float(p50), "ms", "goal < 50 ms"),
-        BenchRow("recommend top-3 by ETA, p99", float(p99), "ms", f"{QUERIES} incidents"),
+        BenchRow("recommend top-3 by ETA with routes, p50", float(p50), "ms", "goal < 50 ms"),
+        BenchRow("recommend top-3 by ETA with routes, p99", float(p99), "ms", f"{QUERIES} incidents"),
     ]

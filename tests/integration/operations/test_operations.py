@@ -219,6 +219,13 @@ def test_recommendation_follows_roads_not_straight_lines(ops: Kuzet) -> None:
     assert [r.unit_id for r in ranked] == ["unit-2", "unit-1"]
     assert ranked[1].straight_m < ranked[0].straight_m  # the nearer one as the crow flies comes second
     assert ranked[0].eta_s < ranked[1].eta_s
+    # The road each ETA was timed on, for the console to draw: unit-1 goes round by the bridge.
+    assert [GeoPoint(lat, lon) for lon, lat in ranked[1].route] == [
+        nodes["w"],  # where unit-1 stands
+        *(nodes[n] for n in ("w", "w_n", "e_n", "e")),
+        nodes["e"],  # the incident
+    ]
+    assert ranked[0].route[0] == (nodes["e_s"].lon, nodes["e_s"].lat)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -80,3 +82,28 @@ def test_bad_edges_are_refused() -> None:
         RoadNetwork.build(NODES, [RoadEdge("w0", "w1", 0.0)])
     with pytest.raises(ValueError, match="has no position"):
         RoadNetwork.build(NODES, [RoadEdge("w0", "nowhere", 5.0)])
+
+
+def _point(lon_lat: tuple[float, float]) -> GeoPoint:
+    return GeoPoint(lon_lat[1], lon_lat[0])
+
+
+def test_the_route_goes_over_the_bridge_the_eta_was_timed_on() -> None:
+    net = river_city()
+    incident, unit = GeoPoint(43.2, EAST + 0.0005), GeoPoint(43.2, WEST - 0.0005)
+    tree = net.tree_to(incident)
+    route = tree.path(unit)
+    expected = [unit, *(NODES[n] for n in ("w0", "w1", "w2", "e2", "e1", "e0")), incident]
+    assert [_point(p) for p in route] == expected
+    road_s = sum(a.distance_m(b) for a, b in itertools.pairwise(expected[1:-1])) / (40 / 3.6)
+    access_s = (unit.distance_m(expected[1]) + incident.distance_m(expected[-2])) / ACCESS_SPEED_MS
+    (eta,) = tree.times_from(np.array([unit.lat]), np.array([unit.lon]))
+    assert eta == pytest.approx(road_s + access_s, rel=1e-4)  # the snap measures on a local projection
+    assert eta == net.times_to(incident, [unit])[0]
+
+
+def test_no_route_where_the_roads_do_not_lead() -> None:
+    a, b = GeoPoint(43.2, 76.9), GeoPoint(43.2, 76.91)
+    net = RoadNetwork.build({"a": a, "b": b}, [RoadEdge("a", "b", 60.0)])
+    assert net.tree_to(a).path(b) == []
+    assert [_point(p) for p in net.tree_to(b).path(a)] == [a, a, b, b]

@@ -20,6 +20,7 @@ class Recommendation:
     kind: UnitKind
     eta_s: float
     straight_m: float
+    route: tuple[tuple[float, float], ...] = ()  # (lon, lat) points of the road path the ETA was timed on
 
 
 class DispatchAdvisor:
@@ -47,7 +48,8 @@ class DispatchAdvisor:
             return []
         lats = np.array([u.position.lat for u in candidates if u.position])
         lons = np.array([u.position.lon for u in candidates if u.position])
-        etas = self._network.times_to_many(incident.position, lats, lons)
+        tree = self._network.tree_to(incident.position)
+        etas = tree.times_from(lats, lons)
         order = [i for i in np.argsort(etas, kind="stable")[:k] if np.isfinite(etas[i])]
         target = incident.position
         return [
@@ -56,7 +58,9 @@ class DispatchAdvisor:
                 call_sign=candidates[i].call_sign,
                 kind=candidates[i].kind,
                 eta_s=float(etas[i]),
-                straight_m=target.distance_m(candidates[i].position),
+                straight_m=target.distance_m(position),
+                route=tuple(tree.path(position)),
             )
             for i in order
+            if (position := candidates[i].position) is not None
         ]

@@ -3,6 +3,8 @@
 The graph becomes a sparse matrix of edge travel seconds once; a query is one single-source Dijkstra in
 compiled code (``scipy.sparse.csgraph``) run backwards from the incident over the transposed matrix,
 which yields every node's time *to* the incident at once, so ranking 1,000 units costs one search.
+The same search keeps each node's next hop towards the incident, so the road path a unit's ETA was
+computed on is read back by following next hops (``RouteTree.path``), at no second search.
 Positions snap to the nearest road node through a k-d tree on locally projected metres.
 """
 
@@ -33,6 +35,38 @@ class RoadEdge:
     source: Hashable
     target: Hashable
     travel_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTree:
+    """One search from a target: each node's seconds to it and the next node on the fastest way there."""
+
+    network: RoadNetwork
+    target: GeoPoint
+    target_node: int
+    target_gap_m: float
+    node_times: FloatArray
+    next_hop: IntArray  # negative: no next hop (the target node itself, or unreachable)
+
+    def times_from(self, lats: FloatArray, lons: FloatArray) -> FloatArray:
+        """Seconds from each origin to the target (``inf`` when unreachable or over the search's limit)."""
+        origin_nodes, origin_gaps = self.network.snap(lats, lons)
+        access_s = (origin_gaps + self.target_gap_m) / ACCESS_SPEED_MS
+        return np.asarray(self.node_times[origin_nodes] + access_s, dtype=np.float64)
+
+    def path(self, origin: GeoPoint) -> list[tuple[float, float]]:
+        """The road path from ``origin`` to the target as ``(lon, lat)`` points, both ends included.
+
+        Empty when the target cannot be reached from there.
+        """
+        (node,), _ = self.network.snap(np.array([origin.lat]), np.array([origin.lon]))
+        if not np.isfinite(self.node_times[node]):
+            return []
+        nodes = [int(node)]
+        while nodes[-1] != self.target_node and self.next_hop[nodes[-1]] >= 0:
+            nodes.append(int(self.next_hop[nodes[-1]]))
+        lons, lats = self.network.lons[nodes].tolist(), self.network.lats[nodes].tolist()
+        return [(origin.lon, origin.lat), *zip(lons, lats, strict=True), (self.target.lon, self.target.lat)]
 
 
 class RoadNetwork:
@@ -101,11 +135,24 @@ class RoadNetwork:
     def times_to_many(
         self, target: GeoPoint, lats: FloatArray, lons: FloatArray, limit_s: float = np.inf
     ) -> FloatArray:
+        return self.tree_to(target, limit_s).times_from(lats, lons)
+
+    def tree_to(self, target: GeoPoint, limit_s: float = np.inf) -> RouteTree:
+        """One Dijkstra from ``target`` over the reversed edges: times to it, and the way there."""
         (target_node,), (target_gap,) = self.snap(np.array([target.lat]), np.array([target.lon]))
-        to_target = dijkstra(self._to_target, directed=True, indices=np.array([target_node]), limit=limit_s)[
-            0
-        ]
-        origin_nodes, origin_gaps = self.snap(lats, lons)
-        return np.asarray(
-            to_target[origin_nodes] + (origin_gaps + target_gap) / ACCESS_SPEED_MS, dtype=np.float64
+        times, previous = dijkstra(
+            self._to_target,
+            directed=True,
+            indices=np.array([target_node]),
+            limit=limit_s,
+            return_predecessors=True,
+        )
+        # On the reversed graph a node's predecessor is, on the real roads, its next hop to the target.
+        return RouteTree(
+            self,
+            target,
+            int(target_node),
+            float(target_gap),
+            np.asarray(times[0], dtype=np.float64),
+            np.asarray(previous[0], dtype=np.intp),
         )
