@@ -1,7 +1,8 @@
-"""Alerts: the operator's queue. Acknowledge, dismiss with a reason, tick off the procedure's steps."""
+"""Alerts: the operator's queue. Acknowledge, escalate or dismiss (with a reason), tick off SOP steps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -12,14 +13,19 @@ from pydantic import BaseModel, ConfigDict, Field
 from kuzet.api.contract import NOT_BLANK, Integer, link, links
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.errors import AUTHENTICATED, responses
-from kuzet.domain.operations.alerts import Alert
-from kuzet.domain.operations.messages import AcknowledgeAlert, CompleteSopStep, DismissAlert
+from kuzet.domain.offenses import Priority
+from kuzet.domain.operations.alerts import Alert, AlertStatus
+from kuzet.domain.operations.messages import AcknowledgeAlert, CompleteSopStep, DismissAlert, EscalateAlert
 from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"], responses=responses(*AUTHENTICATED))
 CanRead = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alerts"))]
 CanSee = Annotated[Principal, Depends(Authorize(Permission.ALERTS_READ, "view_alert_snapshot"))]
 CanAct = Annotated[Principal, Depends(Authorize(Permission.ALERTS_WRITE, "handle_alert", audit_view=False))]
+CanEscalate = Annotated[
+    Principal, Depends(Authorize(Permission.ALERTS_WRITE, "escalate_alert", audit_view=False))
+]
+MAX_LIST = 2_000  # a busy night's open alerts (about 1,000) in one read
 
 
 class SopStepPublic(BaseModel):
@@ -31,8 +37,8 @@ class SopStepPublic(BaseModel):
 class AlertPublic(BaseModel):
     id: str
     code: str
-    priority: int
-    status: str
+    priority: Priority
+    status: AlertStatus
     first_at: datetime
     last_at: datetime
     count: int
@@ -53,8 +59,8 @@ class AlertPublic(BaseModel):
         return cls(
             id=alert.id,
             code=alert.code,
-            priority=int(alert.priority),
-            status=alert.status.value,
+            priority=alert.priority,
+            status=alert.status,
             first_at=alert.first_at,
             last_at=alert.last_at,
             count=alert.count,
@@ -81,6 +87,15 @@ class DismissBody(VersionBody):
     reason: str = Field(min_length=3, max_length=500, json_schema_extra=NOT_BLANK)
 
 
+class EscalateBody(VersionBody):
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="Why a supervisor must look now (kept in the audit log and sent on the live feed)",
+        json_schema_extra=NOT_BLANK,
+    )
+
+
 def _visible(kuzet: KuzetDep, principal: Principal, alert_id: str) -> Alert:
     with kuzet.uow() as uow:
         alert = uow.alerts.get(alert_id)
@@ -100,6 +115,13 @@ _ALERT_LINKS = {
         alert_id=ALERT_ID,
     )
     | {"requestBody": {"version": "$response.body#/version"}},
+    "EscalateAlert": link(
+        "POST",
+        "/api/alerts/{alert_id}/escalate",
+        "Hand the alert to a supervisor at the version just read",
+        alert_id=ALERT_ID,
+    )
+    | {"requestBody": {"version": "$response.body#/version", "reason": "needs a supervisor now"}},
 }
 
 
@@ -119,7 +141,12 @@ _ALERT_LINKS = {
     },
 )
 def list_alerts(
-    principal: CanRead, kuzet: KuzetDep, active: bool = True, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    principal: CanRead,
+    kuzet: KuzetDep,
+    active: bool = True,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIST, description=f"The newest alerts first, at most {MAX_LIST:,}")
+    ] = 100,
 ) -> list[AlertPublic]:
     with kuzet.uow() as uow:
         alerts = uow.alerts.recent(principal.scope, limit, active_only=active)
@@ -163,6 +190,19 @@ def acknowledge(alert_id: str, body: VersionBody, principal: CanAct, kuzet: Kuze
     _visible(kuzet, principal, alert_id)
     command = AcknowledgeAlert(by=principal.user.username, alert_id=alert_id, expected_version=body.version)
     alert = kuzet.messagebus.handle(command, principal.actor)
+    assert isinstance(alert, Alert)
+    return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
+
+
+@router.post("/{alert_id}/escalate", responses=responses(404, 409, 422) | {200: links(**_ALERT_LINKS)})
+def escalate(alert_id: str, body: EscalateBody, principal: CanEscalate, kuzet: KuzetDep) -> AlertPublic:
+    """Hand an open or acknowledged alert to a supervisor now, before its SLA runs out (audited with the
+    reason; the live feed gets the same ``AlertEscalated`` as an escalation past the SLA, with ``by``)."""
+    _visible(kuzet, principal, alert_id)
+    command = EscalateAlert(
+        by=principal.user.username, alert_id=alert_id, expected_version=body.version, reason=body.reason
+    )
+    alert = kuzet.messagebus.handle(command, replace(principal.actor, reason=body.reason))
     assert isinstance(alert, Alert)
     return AlertPublic.of(alert, kuzet.operations.alert_policy.sops.get(alert.code, ()))
 

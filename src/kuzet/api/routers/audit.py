@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.errors import AUTHENTICATED, responses
+from kuzet.domain.audit.chain import AuditOutcome
 from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/audit", tags=["audit"], responses=responses(*AUTHENTICATED))
@@ -22,7 +23,7 @@ class AuditRecordPublic(BaseModel):
     actor: str
     action: str
     target: str
-    outcome: str
+    outcome: AuditOutcome
     reason: str
     case_number: str
     tenant_id: str | None
@@ -48,7 +49,7 @@ def list_audit_records(
             actor=r.entry.actor,
             action=r.entry.action,
             target=r.entry.target,
-            outcome=r.entry.outcome.value,
+            outcome=r.entry.outcome,
             reason=r.entry.reason,
             case_number=r.entry.case_number,
             tenant_id=r.entry.tenant_id,

@@ -17,7 +17,7 @@ from kuzet.api.deps import Authorize, KuzetDep, Principal, client_address, get_s
 from kuzet.api.errors import AUTHENTICATED, responses
 from kuzet.api.session import cross_origin
 from kuzet.bootstrap import Kuzet
-from kuzet.domain.users.model import Permission, User
+from kuzet.domain.users.model import Permission, Role, User
 from kuzet.services.users.accounts import SignInError, SignInThrottledError
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -53,18 +53,18 @@ class SessionPublic(BaseModel):
 
     username: str
     full_name: str = Field(description="The name to show; empty when none was given")
-    role: str
+    role: Role
     tenant_id: str | None = Field(description="The tenant a tenant viewer belongs to; null for staff")
-    permissions: list[str] = Field(description="Every permission of the role, sorted")
+    permissions: list[Permission] = Field(description="Every permission of the role, sorted")
 
     @classmethod
     def of(cls, user: User) -> SessionPublic:
         return cls(
             username=user.username,
             full_name=user.full_name,
-            role=user.role.value,
+            role=user.role,
             tenant_id=user.tenant_id,
-            permissions=sorted(p.value for p in user.permissions),
+            permissions=sorted(user.permissions),
         )
 
 

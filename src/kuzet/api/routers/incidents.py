@@ -21,8 +21,10 @@ from kuzet.api.contract import (
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.errors import AUTHENTICATED, InvalidRequestError, responses
 from kuzet.domain.geo import GeoPoint
+from kuzet.domain.offenses import Priority
 from kuzet.domain.operations.incidents import ClosureCode, Incident, IncidentState
 from kuzet.domain.operations.messages import AddIncidentNote, ChangeIncidentState, DispatchUnits, OpenIncident
+from kuzet.domain.operations.units import UnitKind
 from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api/incidents", tags=["incidents"], responses=responses(*AUTHENTICATED))
@@ -44,8 +46,8 @@ class NotePublic(BaseModel):
 class IncidentPublic(BaseModel):
     id: str
     code: str
-    priority: int
-    state: str
+    priority: Priority
+    state: IncidentState
     lat: float | None
     lon: float | None
     summary: str
@@ -53,7 +55,7 @@ class IncidentPublic(BaseModel):
     created_by: str
     parent_id: str | None
     unit_ids: list[str]
-    closure_code: str | None
+    closure_code: ClosureCode | None
     version: int
     notes: list[NotePublic] = []
 
@@ -62,8 +64,8 @@ class IncidentPublic(BaseModel):
         return cls(
             id=incident.id,
             code=incident.code,
-            priority=int(incident.priority),
-            state=incident.state.value,
+            priority=incident.priority,
+            state=incident.state,
             lat=incident.position.lat if incident.position else None,
             lon=incident.position.lon if incident.position else None,
             summary=incident.summary,
@@ -71,7 +73,7 @@ class IncidentPublic(BaseModel):
             created_by=incident.created_by,
             parent_id=incident.parent_id,
             unit_ids=list(incident.unit_ids),
-            closure_code=incident.closure_code.value if incident.closure_code else None,
+            closure_code=incident.closure_code,
             version=incident.version,
             notes=notes or [],
         )
@@ -108,9 +110,12 @@ class DispatchBody(BaseModel):
 class RecommendationPublic(BaseModel):
     unit_id: str
     call_sign: str
-    kind: str
+    kind: UnitKind
     eta_s: float
     straight_m: float
+    route: list[tuple[float, float]] = Field(
+        description="The road path the ETA was timed on, from the unit to the incident, as [lon, lat] points"
+    )
 
 
 def incident_links(at: str = "$response.body#") -> dict[str, dict[str, Any]]:
@@ -234,9 +239,10 @@ def recommend_units(
         RecommendationPublic(
             unit_id=r.unit_id,
             call_sign=r.call_sign,
-            kind=r.kind.value,
+            kind=r.kind,
             eta_s=r.eta_s,
             straight_m=r.straight_m,
+            route=list(r.route),
         )
         for r in kuzet.operations.advisor.recommend(incident_id, k)
     ]

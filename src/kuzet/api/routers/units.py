@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from kuzet.api.deps import Authorize, KuzetDep, Principal
 from kuzet.api.errors import AUTHENTICATED, responses
+from kuzet.domain.operations.units import UnitKind, UnitStatus
 from kuzet.domain.users.model import Permission
 
 router = APIRouter(prefix="/api", tags=["units"], responses=responses(*AUTHENTICATED))
@@ -17,9 +18,9 @@ router = APIRouter(prefix="/api", tags=["units"], responses=responses(*AUTHENTIC
 class UnitPublic(BaseModel):
     id: str
     call_sign: str
-    kind: str
+    kind: UnitKind
     district_id: str
-    status: str
+    status: UnitStatus
     lat: float | None
     lon: float | None
 
@@ -36,9 +37,9 @@ def list_units(
         UnitPublic(
             id=u.id,
             call_sign=u.call_sign,
-            kind=u.kind.value,
+            kind=u.kind,
             district_id=u.district_id,
-            status=u.status.value,
+            status=u.status,
             lat=u.position.lat if u.position else None,
             lon=u.position.lon if u.position else None,
         )
