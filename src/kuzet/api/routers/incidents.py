@@ -107,13 +107,17 @@ class DispatchBody(BaseModel):
     version: Integer = Field(ge=1)
 
 
+LonLat = Annotated[list[float], Field(min_length=2, max_length=2)]
+
+
 class RecommendationPublic(BaseModel):
     unit_id: str
     call_sign: str
     kind: UnitKind
     eta_s: float
     straight_m: float
-    route: list[tuple[float, float]] = Field(
+    # Lists, not tuples: a tuple's prefixItems becomes a TypeScript tuple that openapi-fetch widens again.
+    route: list[LonLat] = Field(
         description="The road path the ETA was timed on, from the unit to the incident, as [lon, lat] points"
     )
 
@@ -242,7 +246,7 @@ def recommend_units(
             kind=r.kind,
             eta_s=r.eta_s,
             straight_m=r.straight_m,
-            route=list(r.route),
+            route=[[lon, lat] for lon, lat in r.route],
         )
         for r in kuzet.operations.advisor.recommend(incident_id, k)
     ]
