@@ -40,6 +40,10 @@ export function makeRouter() {
             Component: (await import("../screens/incidents/IncidentsScreen")).IncidentsScreen,
           }),
         },
+        {
+          path: "archive",
+          lazy: async () => ({ Component: (await import("../screens/archive/ArchiveScreen")).ArchiveScreen }),
+        },
         { path: "*", element: <NotFound /> },
       ],
     },

@@ -18,7 +18,8 @@ export type Permission =
   | "units:read"
   | "districts:read"
   | "camera_health:read"
-  | "feed:read";
+  | "feed:read"
+  | "archive:read";
 
 export function can(session: Session | null | undefined, permission: Permission): boolean {
   return session?.permissions.includes(permission) ?? false;

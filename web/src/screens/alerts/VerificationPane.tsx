@@ -19,11 +19,15 @@ import {
   Title,
 } from "@mantine/core";
 import { IconCheck, IconFlag, IconX } from "@tabler/icons-react";
-import { useMemo, useState, type ReactNode } from "react";
+import { lazy, Suspense, useMemo, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import type { Alert } from "../../api/queries/alertCache";
 import { useCameras } from "../../api/queries/cameras";
+import { can, useSession } from "../../api/queries/session";
+
+// The clip's player (hls.js) loads with the first alert that has a camera, not with the queue.
+const AlertClip = lazy(async () => ({ default: (await import("../archive/AlertClip")).AlertClip }));
 import { priorityColor, statusColor } from "../../app/theme";
 import { offenseName, priorityName, statusName } from "../../i18n/labels";
 import { nearestCameras } from "./nearest";
@@ -87,6 +91,8 @@ export function VerificationPane(props: Props) {
   const { t, i18n } = useTranslation();
   const { alert, now } = props;
   const cameras = useCameras(alert !== null);
+  const { data: session } = useSession();
+  const canPlay = can(session, "archive:read");
   const nearest = useMemo(
     () =>
       alert && alert.lat !== null && alert.lon !== null && cameras.data
@@ -124,6 +130,11 @@ export function VerificationPane(props: Props) {
         </Group>
 
         <Snapshot key={alert.id} alert={alert} />
+        {alert.camera_id !== null && canPlay && (
+          <Suspense fallback={null}>
+            <AlertClip key={`clip-${alert.id}`} cameraId={alert.camera_id} firstAt={alert.first_at} />
+          </Suspense>
+        )}
 
         <Group gap="sm">
           <Button
