@@ -120,7 +120,7 @@ export function ArchivePlayer({ cameraId, range, segments, startAt, autoPlay = f
         style={{ width: "100%", height, background: "black", display: "block" }}
       />
       <Group justify="space-between" mt={4}>
-        <Text size="sm" ff="monospace" data-testid="archive-wall-time">
+        <Text size="sm" ff="monospace" data-testid="archive-wall-time" data-wall={wall ?? ""}>
           {wall === null
             ? t("archive.noFrame")
             : t("archive.frameAt", {
