@@ -6,13 +6,18 @@ import { RouterProvider } from "react-router";
 
 import { makeQueryClient } from "./queryClient";
 import { makeRouter } from "./router";
-import { theme } from "./theme";
+import { cssVariablesResolver, theme } from "./theme";
 
 export function App() {
   const [queryClient] = useState(makeQueryClient);
   const [router] = useState(makeRouter);
   return (
-    <MantineProvider theme={theme} defaultColorScheme="dark" forceColorScheme="dark">
+    <MantineProvider
+      theme={theme}
+      cssVariablesResolver={cssVariablesResolver}
+      defaultColorScheme="dark"
+      forceColorScheme="dark"
+    >
       <Notifications position="bottom-right" limit={4} />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

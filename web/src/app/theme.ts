@@ -1,5 +1,5 @@
 /** A dark theme for a control room: low glare, system fonts (nothing fetched), priority colours. */
-import { createTheme, type MantineColor } from "@mantine/core";
+import { Badge, createTheme, type CSSVariablesResolver, type MantineColor } from "@mantine/core";
 
 export const theme = createTheme({
   primaryColor: "blue",
@@ -8,6 +8,18 @@ export const theme = createTheme({
   fontFamilyMonospace: 'ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, monospace',
   headings: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif' },
   cursorType: "pointer",
+  // Filled badges pick black or white text by their colour's luminance, so the orange and yellow
+  // priorities keep a WCAG AA contrast (axe: color-contrast); 0.2 puts orange's text in black.
+  luminanceThreshold: 0.2,
+  components: { Badge: Badge.extend({ defaultProps: { autoContrast: true } }) },
+});
+
+/** Dimmed text a little lighter than Mantine's dark-2 (#828282, 4.0:1 on the dark body): 4.5:1 or more
+ * on the body and on the selected row (#3b3b3b). */
+export const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: {},
+  dark: { "--mantine-color-dimmed": "#b0b0b0" },
 });
 
 /** P1 … P5, as the queue, the pane and the map draw them. */

@@ -195,6 +195,7 @@ export function IncidentCard(props: Props) {
               <Button
                 leftSection={<IconSend size={16} />}
                 color="orange"
+                autoContrast
                 disabled={!dispatchable || props.busy}
                 onClick={() => props.onDispatch([recommended.unit_id])}
                 data-testid="dispatch-recommended"
