@@ -181,7 +181,8 @@ def browser_rows() -> list[BenchRow]:
                     "navigation → usable alert queue (signed in, cold)",
                     median,
                     "s",
-                    f"target < {QUEUE_TARGET_S:g} s: {verdict}; median of {LOADS} cold loads (worst "
+                    f"target < {QUEUE_TARGET_S:g} s (this bench's own goal; the issue sets none): {verdict}; "
+                    f"median of {LOADS} cold loads (worst "
                     f"{max(loads):.2f} s), listbox with its first row visible, performance.now() from "
                     f"navigation start, Chromium headless on localhost, {load()}",
                 )
