@@ -140,6 +140,7 @@ export function VerificationPane(props: Props) {
           <Button
             leftSection={<IconCheck size={16} />}
             color="teal"
+            autoContrast
             disabled={!props.canAct || !open || props.busy}
             onClick={props.onAcknowledge}
           >
