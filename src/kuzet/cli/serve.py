@@ -167,6 +167,7 @@ def demo(
         console.print(
             Panel.fit(
                 f"Kuzet demo on the embedded defaults ({kuzet.settings.database_url}, in-process bus)\n\n"
+                f"  Console:  [bold]{url}/[/]\n"
                 f"  API:      {url}/api/health\n  API docs: {url}/api/docs\n\n"
                 f"  operator login: [bold]operator[/] / [bold]{operator}[/]\n"
                 f"  admin login:    [bold]admin[/] / [bold]{admin}[/]\n\n"
