@@ -44,6 +44,10 @@ export function makeRouter() {
           path: "archive",
           lazy: async () => ({ Component: (await import("../screens/archive/ArchiveScreen")).ArchiveScreen }),
         },
+        {
+          path: "health",
+          lazy: async () => ({ Component: (await import("../screens/health/HealthScreen")).HealthScreen }),
+        },
         { path: "*", element: <NotFound /> },
       ],
     },

@@ -18,6 +18,7 @@ export type Permission =
   | "units:read"
   | "districts:read"
   | "camera_health:read"
+  | "fleet:read"
   | "feed:read"
   | "archive:read";
 
