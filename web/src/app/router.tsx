@@ -48,6 +48,10 @@ export function makeRouter() {
           path: "health",
           lazy: async () => ({ Component: (await import("../screens/health/HealthScreen")).HealthScreen }),
         },
+        {
+          path: "calls",
+          lazy: async () => ({ Component: (await import("../screens/calls/CallsScreen")).CallsScreen }),
+        },
         { path: "*", element: <NotFound /> },
       ],
     },

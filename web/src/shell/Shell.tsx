@@ -3,7 +3,7 @@
  * is signed in and the way out. The live feed runs here, once, for all screens.
  */
 import { AppShell, Button, Group, NavLink, Stack, Text, Title } from "@mantine/core";
-import { IconBell, IconHeartRateMonitor, IconLogout, IconMap2, IconMovie, IconUrgent } from "@tabler/icons-react";
+import { IconBell, IconHeartRateMonitor, IconLogout, IconMap2, IconMovie, IconPhoneCall, IconUrgent } from "@tabler/icons-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
@@ -33,6 +33,7 @@ export const SCREENS: Screen[] = [
   { path: "/map", label: "map", icon: <IconMap2 size={18} />, needs: ["districts:read", "cameras:read"] },
   { path: "/archive", label: "archive", icon: <IconMovie size={18} />, needs: ["archive:read", "cameras:read"] },
   { path: "/health", label: "health", icon: <IconHeartRateMonitor size={18} />, needs: ["camera_health:read"] },
+  { path: "/calls", label: "calls", icon: <IconPhoneCall size={18} />, needs: ["calls:write"] },
 ];
 
 export function screensFor(session: Session | null | undefined): Screen[] {

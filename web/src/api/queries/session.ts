@@ -19,6 +19,7 @@ export type Permission =
   | "districts:read"
   | "camera_health:read"
   | "fleet:read"
+  | "calls:write"
   | "feed:read"
   | "archive:read";
 

@@ -21,7 +21,7 @@ export const en = {
   shell: {
     signOut: "Sign out",
     signedInAs: "{{username}} · {{role}}",
-    nav: { alerts: "Alert queue", map: "City map", incidents: "Incidents", archive: "Archive", health: "Camera health" },
+    nav: { alerts: "Alert queue", map: "City map", incidents: "Incidents", archive: "Archive", health: "Camera health", calls: "Citizen calls" },
   },
   role: {
     admin: "administrator",
@@ -285,6 +285,27 @@ export const en = {
       under_repair: "under repair",
       planned_outage: "planned outage",
       decommissioned: "written off",
+    },
+  },
+  calls: {
+    title: "Citizen call intake",
+    callerName: "Caller",
+    callerPhone: "Phone",
+    category: "Category",
+    address: "Address",
+    lat: "Latitude",
+    lon: "Longitude",
+    description: "What the caller reports",
+    submit: "Open incident",
+    taken: "Call taken",
+    incidentOpened: "Incident {{id}} opened.",
+    goToIncident: "Go to the incident",
+    failed: "Could not take the call: {{detail}}",
+    problem: {
+      required: "Required",
+      phone: "Digits, spaces, ( ) and -, 5 to 20, optionally after +",
+      latitude: "A latitude from -90 to 90",
+      longitude: "A longitude from -180 to 180",
     },
   },
   offense: {

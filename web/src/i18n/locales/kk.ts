@@ -24,7 +24,7 @@ export const kk: Translation<Catalogue> = {
   shell: {
     signOut: "Шығу",
     signedInAs: "{{username}} · {{role}}",
-    nav: { alerts: "Дабылдар кезегі", map: "Қала картасы", incidents: "Оқиғалар", archive: "Мұрағат", health: "Камералар күйі" },
+    nav: { alerts: "Дабылдар кезегі", map: "Қала картасы", incidents: "Оқиғалар", archive: "Мұрағат", health: "Камералар күйі", calls: "Азаматтар қоңыраулары" },
   },
   role: {
     admin: "әкімші",
@@ -288,6 +288,27 @@ export const kk: Translation<Catalogue> = {
       under_repair: "жөндеуде",
       planned_outage: "жоспарлы ажырату",
       decommissioned: "есептен шығарылған",
+    },
+  },
+  calls: {
+    title: "Азаматтардың қоңырауларын қабылдау",
+    callerName: "Өтініш беруші",
+    callerPhone: "Телефон",
+    category: "Санат",
+    address: "Мекенжай",
+    lat: "Ендік",
+    lon: "Бойлық",
+    description: "Өтініш берушінің хабары",
+    submit: "Оқиғаны ашу",
+    taken: "Қоңырау қабылданды",
+    incidentOpened: "{{id}} оқиғасы ашылды.",
+    goToIncident: "Оқиғаға өту",
+    failed: "Қоңырауды қабылдау мүмкін болмады: {{detail}}",
+    problem: {
+      required: "Міндетті өріс",
+      phone: "Сандар, бос орын, ( ) және -, 5-тен 20-ға дейін, басында + болуы мүмкін",
+      latitude: "Ендік -90-нан 90-ға дейін",
+      longitude: "Бойлық -180-нен 180-ге дейін",
     },
   },
   offense: {

@@ -24,7 +24,7 @@ export const ru: Translation<Catalogue> = {
   shell: {
     signOut: "Выйти",
     signedInAs: "{{username}} · {{role}}",
-    nav: { alerts: "Очередь тревог", map: "Карта города", incidents: "Происшествия", archive: "Архив", health: "Состояние камер" },
+    nav: { alerts: "Очередь тревог", map: "Карта города", incidents: "Происшествия", archive: "Архив", health: "Состояние камер", calls: "Вызовы граждан" },
   },
   role: {
     admin: "администратор",
@@ -288,6 +288,27 @@ export const ru: Translation<Catalogue> = {
       under_repair: "в ремонте",
       planned_outage: "плановое отключение",
       decommissioned: "списано",
+    },
+  },
+  calls: {
+    title: "Приём вызовов граждан",
+    callerName: "Заявитель",
+    callerPhone: "Телефон",
+    category: "Категория",
+    address: "Адрес",
+    lat: "Широта",
+    lon: "Долгота",
+    description: "Что сообщает заявитель",
+    submit: "Открыть происшествие",
+    taken: "Вызов принят",
+    incidentOpened: "Открыто происшествие {{id}}.",
+    goToIncident: "Перейти к происшествию",
+    failed: "Не удалось принять вызов: {{detail}}",
+    problem: {
+      required: "Обязательное поле",
+      phone: "Цифры, пробелы, ( ) и -, от 5 до 20, можно с + в начале",
+      latitude: "Широта от -90 до 90",
+      longitude: "Долгота от -180 до 180",
     },
   },
   offense: {
