@@ -20,6 +20,8 @@ export type Permission =
   | "camera_health:read"
   | "fleet:read"
   | "calls:write"
+  | "tickets:read"
+  | "tickets:write"
   | "feed:read"
   | "archive:read";
 

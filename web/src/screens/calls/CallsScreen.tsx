@@ -7,8 +7,10 @@ import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
+import { can, useSession } from "../../api/queries/session";
 import { useTakeCall, type CallCategory, type CallTaken } from "../../api/queries/calls";
 import { offenseName } from "../../i18n/labels";
+import { TicketBoard } from "./TicketBoard";
 import { CALL_CATEGORIES, checkCall, toCallBody, type CallField, type CallValues } from "./callForm";
 
 const EMPTY: CallValues = {
@@ -27,6 +29,7 @@ export function CallsScreen() {
   const [tried, setTried] = useState(false);
   const [taken, setTaken] = useState<CallTaken | null>(null);
   const take = useTakeCall();
+  const { data: session } = useSession();
   const problems = useMemo(() => checkCall(values), [values]);
   const categories = useMemo(
     () => CALL_CATEGORIES.map((code) => ({ value: code, label: offenseName(t, code) })),
@@ -55,7 +58,7 @@ export function CallsScreen() {
   };
 
   return (
-    <Stack p="md" gap="sm" h="100%" style={{ overflowY: "auto" }} maw={900}>
+    <Stack p="md" gap="sm" h="100%" style={{ overflowY: "auto" }} maw={1100}>
       <Title order={3}>{t("calls.title")}</Title>
       {taken !== null && (
         <Alert color="green" title={t("calls.taken")} data-testid="call-taken" withCloseButton onClose={() => setTaken(null)}>
@@ -107,6 +110,7 @@ export function CallsScreen() {
           </Stack>
         </form>
       </Paper>
+      {can(session, "tickets:read") && <TicketBoard canMove={can(session, "tickets:write")} />}
     </Stack>
   );
 }
