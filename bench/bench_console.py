@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import gzip
 import os
-import re
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import httpx
 
 from bench.common import BenchRow
+from kuzet.sim.demo_server import demo_server
 
 ROOT = Path(__file__).resolve().parents[1]
 WEB_DIST = ROOT / "web" / "dist"
@@ -32,7 +25,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LOGIN = re.compile(r"operator login:\s*operator\s*/\s*(\S+)")
 ROW = "[role=listbox] [role=option]"
 ENGLISH = "localStorage.setItem('kuzet.language', 'en')"  # the sign-in labels looked for below
 LOADS = 5
@@ -88,63 +80,12 @@ def size_rows() -> list[BenchRow]:
     return rows
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@contextmanager
-def demo_server() -> Iterator[tuple[str, str]]:
-    """``kuzet demo --no-footage`` in a scratch folder, as tests/e2e/console/conftest.py starts it."""
-    with tempfile.TemporaryDirectory(prefix="kuzet-bench-console-") as scratch:
-        folder = Path(scratch)
-        port = _free_port()
-        env = {
-            **os.environ,
-            "KUZET_PORT": str(port),
-            "KUZET_HOST": "127.0.0.1",
-            "KUZET_WEB_PATH": str(WEB_DIST),
-            "COLUMNS": "200",
-        }
-        command = [sys.executable, "-m", "kuzet", "demo", "--no-footage", "--cameras", "80", "--units", "12"]
-        log_path = folder / "server.log"
-        with log_path.open("w+") as log:
-            server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-            url = f"http://127.0.0.1:{port}"
-            try:
-                yield url, _wait_until_serving(server, log_path, url)
-            finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
-                    server.wait()
-
-
-def _wait_until_serving(server: subprocess.Popen[bytes], log: Path, url: str, timeout_s: float = 120) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"kuzet demo exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        found = LOGIN.search(log.read_text())
-        if found:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    return found.group(1)
-            except httpx.TransportError:
-                pass
-        time.sleep(0.3)
-    raise RuntimeError(f"kuzet demo did not serve within {timeout_s} s:\n{log.read_text()[-3000:]}")
-
-
 def browser_rows() -> list[BenchRow]:
     from playwright.sync_api import sync_playwright
 
     rows = []
-    with demo_server() as (url, password), sync_playwright() as playwright:
+    with demo_server(WEB_DIST) as live, sync_playwright() as playwright:
+        url, password = live.url, live.operator_password
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context(viewport={"width": 1600, "height": 900}, locale="en-US")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 from kuzet.adapters.roads.geojson import load_geojson
 from kuzet.adapters.roads.graph import network_from_graph
 from kuzet.adapters.roads.osm import load_osm
+from kuzet.adapters.roads.source import read_roads
 from kuzet.config.site import OffensesConfig
 from kuzet.domain.analytics.detections import RecordDetection
 from kuzet.domain.fleet.messages import (
@@ -38,7 +38,6 @@ from kuzet.domain.operations.messages import (
     SetUnitStatus,
     TakeCitizenCall,
 )
-from kuzet.errors import ConfigError
 from kuzet.services.analytics import detections
 from kuzet.services.fleet import health as camera_health
 from kuzet.services.fleet import lifecycle as fleet
@@ -67,20 +66,7 @@ class OperationsServices:
 
 def load_roads(source: str) -> RoadNetwork:
     """``sim:<seed>`` (the simulated city's streets) or a path to an .osm or .geojson file."""
-    if source.startswith("sim:"):
-        from kuzet.sim.city import generate_city
-
-        try:
-            seed = int(source.removeprefix("sim:"))
-        except ValueError:
-            raise ConfigError(f"KUZET_ROADS: {source!r} must be sim:<integer seed>") from None
-        return network_from_graph(generate_city(seed, camera_count=0, unit_count=0).road_graph)
-    path = Path(source)
-    if path.suffix.lower() == ".osm":
-        return load_osm(path)
-    if path.suffix.lower() in {".geojson", ".json"}:
-        return load_geojson(path)
-    raise ConfigError(f"KUZET_ROADS: {source!r} must be sim:<seed>, an .osm or a .geojson file")
+    return read_roads(source, graph=network_from_graph, osm=load_osm, geojson=load_geojson)
 
 
 def make_operations(

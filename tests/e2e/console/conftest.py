@@ -10,11 +10,6 @@ to ``test-artifacts/console/``.
 from __future__ import annotations
 
 import os
-import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from kuzet.sim.demo_server import demo_server
 
 ROOT = Path(__file__).resolve().parents[3]
 WEB_DIST = ROOT / "web" / "dist"
@@ -37,7 +34,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LOGIN = re.compile(r"operator login:\s*operator\s*/\s*(\S+)")
 
 
 def _missing() -> str | None:
@@ -58,13 +54,6 @@ def _console_ready() -> None:
     pytest.skip(why)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -82,46 +71,17 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    folder = tmp_path_factory.mktemp("console-demo")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "KUZET_PORT": str(port),
-        "KUZET_HOST": "127.0.0.1",
-        "KUZET_WEB_PATH": str(WEB_DIST),
-        "COLUMNS": "200",
-    }
-    command = [sys.executable, "-m", "kuzet", "demo", "--no-footage", "--cameras", "80", "--units", "12"]
-    log = (folder / "server.log").open("w+")
-    server = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        password = _wait_until_serving(server, folder / "server.log", url)
-        yield LiveServer(url, password)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    with demo_server(WEB_DIST, tmp_path_factory.mktemp("console-demo")) as live:
+        yield LiveServer(live.url, live.operator_password)
 
 
-def _wait_until_serving(server: subprocess.Popen[bytes], log: Path, url: str, timeout_s: float = 120) -> str:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"kuzet demo exited with {server.returncode}:\n{log.read_text()[-3000:]}")
-        found = LOGIN.search(log.read_text())
-        if found:
-            try:
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    return found.group(1)
-            except httpx.TransportError:
-                pass
-        time.sleep(0.3)
-    raise AssertionError(f"kuzet demo did not serve within {timeout_s} s:\n{log.read_text()[-3000:]}")
+def sign_in(page: Page, server: LiveServer) -> None:
+    """Sign in as the demo operator and wait for the alert queue."""
+    page.goto(server.url)
+    page.get_by_label("Username").fill("operator")
+    page.locator("input[type=password]").fill(server.operator_password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("listbox", name="Alert queue").wait_for(timeout=15_000)
 
 
 @dataclass

@@ -22,7 +22,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page
 
-from .conftest import ARTIFACTS, ROOT, LiveServer
+from .conftest import ARTIFACTS, ROOT, LiveServer, sign_in
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 BLOCKING = {"serious", "critical"}
@@ -76,14 +76,6 @@ def _report(screen: str, violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url)
-    page.get_by_label("Username").fill("operator")
-    page.locator("input[type=password]").fill(server.operator_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("listbox", name="Alert queue").wait_for(timeout=15_000)
-
-
 def _ensure_incident(server: LiveServer) -> str:
     """The id of an incident: an open one of the city's, else one taken as a citizen call via the API."""
     token = server.token("operator", server.operator_password)
@@ -122,7 +114,7 @@ def test_the_sign_in_screen_has_no_serious_violations(
 def test_the_alert_queue_with_an_alert_selected_has_no_serious_violations(
     live_server: LiveServer, page: Page, axe_source: str
 ) -> None:
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     row = page.locator(ROW).first
     row.wait_for(timeout=40_000)
     row.click()
@@ -134,7 +126,7 @@ def test_the_incidents_list_and_card_have_no_serious_violations(
     live_server: LiveServer, page: Page, axe_source: str
 ) -> None:
     incident_id = _ensure_incident(live_server)
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     page.goto(f"{live_server.url}/incidents/{incident_id}")
     page.locator(f"[data-testid=incident-card][data-incident='{incident_id}']").wait_for(timeout=15_000)
     page.wait_for_timeout(1_000)  # recommendations and the unit board have loaded
@@ -142,7 +134,7 @@ def test_the_incidents_list_and_card_have_no_serious_violations(
 
 
 def test_the_city_map_has_no_serious_violations(live_server: LiveServer, page: Page, axe_source: str) -> None:
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     page.get_by_role("link", name="City map").click()
     page.locator("canvas.maplibregl-canvas").wait_for(timeout=15_000)
     page.wait_for_timeout(1_500)

@@ -19,17 +19,9 @@ from playwright.sync_api import Page
 
 from tests.unit.archive.media import encode_h264
 
-from .conftest import LiveServer, PageRecord
+from .conftest import LiveServer, PageRecord, sign_in
 
 CLIP_SECONDS = 6
-
-
-def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url)
-    page.get_by_label("Username").fill("operator")
-    page.locator("input[type=password]").fill(server.operator_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("listbox", name="Alert queue").wait_for(timeout=15_000)
 
 
 def _upload(server: LiveServer, folder: Path, recorded_at: datetime) -> str:
@@ -63,7 +55,7 @@ def test_uploaded_footage_plays_back_on_the_archive_screen(
     recorded_at = (datetime.now(UTC) - timedelta(minutes=20)).replace(microsecond=0)
     camera_id = _upload(live_server, tmp_path, recorded_at)
 
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     page.get_by_role("link", name="Archive").click()
     page.get_by_text("Pick a camera and a time.").wait_for()
     at = quote(recorded_at.isoformat())

@@ -15,17 +15,9 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from .conftest import LiveServer, PageRecord
+from .conftest import LiveServer, PageRecord, sign_in
 
 ROW = "[role=listbox] [role=option]"
-
-
-def _sign_in(page: Page, server: LiveServer) -> None:
-    page.goto(server.url)
-    page.get_by_label("Username").fill("operator")
-    page.locator("input[type=password]").fill(server.operator_password)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("listbox", name="Alert queue").wait_for(timeout=15_000)
 
 
 def _row_ids(page: Page) -> set[str]:
@@ -42,7 +34,7 @@ def test_an_alert_arrives_live_and_the_operator_acknowledges_it(
     live_server: LiveServer, console: tuple[Page, PageRecord]
 ) -> None:
     page, record = console
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     page.wait_for_timeout(1_500)  # the initial list has loaded by now
     before = _row_ids(page)
     page.wait_for_function(
@@ -74,7 +66,7 @@ def test_the_operator_opens_an_incident_from_a_live_alert_and_dispatches_the_rec
     live_server: LiveServer, console: tuple[Page, PageRecord]
 ) -> None:
     page, record = console
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     open_row = page.locator(f"{ROW}[data-status=open]").first
     open_row.wait_for(timeout=40_000)
     row_id = str(open_row.get_attribute("id"))
@@ -120,7 +112,7 @@ def test_the_city_map_draws_from_the_servers_own_data(
     live_server: LiveServer, console: tuple[Page, PageRecord]
 ) -> None:
     page, record = console
-    _sign_in(page, live_server)
+    sign_in(page, live_server)
     with page.expect_response(lambda r: r.url.endswith("/api/map/roads") and r.status == 200):
         page.get_by_role("link", name="City map").click()
     page.locator("canvas.maplibregl-canvas").wait_for(timeout=15_000)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kuzet.adapters.roads.source import read_roads
 from kuzet.domain.cameras.model import District
 from kuzet.domain.geo import GeoBounds, GeoPoint
 from kuzet.errors import ConfigError
@@ -178,20 +179,7 @@ def streets_from_geojson(path: Path) -> list[Street]:
 
 def load_streets(source: str) -> list[Street]:
     """The streets of a ``KUZET_ROADS`` source: ``sim:<seed>``, an ``.osm`` or a ``.geojson`` file."""
-    if source.startswith("sim:"):
-        from kuzet.sim.city import generate_city
-
-        try:
-            seed = int(source.removeprefix("sim:"))
-        except ValueError:
-            raise ConfigError(f"KUZET_ROADS: {source!r} must be sim:<integer seed>") from None
-        return streets_from_graph(generate_city(seed, camera_count=0, unit_count=0).road_graph)
-    path = Path(source)
-    if path.suffix.lower() == ".osm":
-        return streets_from_osm(path)
-    if path.suffix.lower() in {".geojson", ".json"}:
-        return streets_from_geojson(path)
-    raise ConfigError(f"KUZET_ROADS: {source!r} must be sim:<seed>, an .osm or a .geojson file")
+    return read_roads(source, graph=streets_from_graph, osm=streets_from_osm, geojson=streets_from_geojson)
 
 
 def bbox(bounds: GeoBounds) -> list[float]:
